@@ -1,0 +1,121 @@
+package conduit;
+
+import java.time.Duration;
+
+import conduit.article.ArticleRoutes;
+import conduit.article.ArticleService;
+import conduit.article.ArticleStore;
+import conduit.comment.CommentRoutes;
+import conduit.comment.CommentService;
+import conduit.comment.CommentStore;
+import conduit.crypto.PasswordHasher;
+import conduit.db.DataTier;
+import conduit.db.Database;
+import conduit.profile.ProfileRoutes;
+import conduit.profile.ProfileService;
+import conduit.profile.ProfileStore;
+import conduit.session.InMemorySessionStore;
+import conduit.session.SessionStore;
+import conduit.tag.TagRoutes;
+import conduit.tag.TagService;
+import conduit.tag.TagStore;
+import conduit.user.UserRoutes;
+import conduit.user.UserService;
+import conduit.user.UserStore;
+import conduit.web.ApiDocs;
+import conduit.web.Auth;
+import conduit.web.ErrorHandling;
+import conduit.web.JsonBody;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+/**
+ * The running application: infrastructure chosen by {@link Settings}, the features wired on top,
+ * and the web server. Read top to bottom, it is the whole start-up.
+ */
+public final class App implements AutoCloseable {
+    private final WebServer server;
+    private final DataTier data;
+
+    private App(WebServer server, DataTier data) {
+        this.server = server;
+        this.data = data;
+    }
+
+    public static App start(Settings settings) {
+        DataTier data = DataTier.start(settings.db());
+        try {
+            Database db = data.database();
+            SessionStore sessions = new InMemorySessionStore(settings.sessions(), System::currentTimeMillis);
+            Auth auth = new Auth(sessions);
+            PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+            UserService users = new UserService(new UserStore(db), sessions, passwords);
+            ProfileService profiles = new ProfileService(new ProfileStore(db));
+            ArticleService articles = new ArticleService(new ArticleStore(db));
+            CommentService comments = new CommentService(new CommentStore(db), articles);
+            TagService tags = new TagService(new TagStore(db));
+
+            HttpRouting.Builder routing = HttpRouting.builder();
+            ErrorHandling.register(routing);
+            routing.register(new UserRoutes(users, auth),
+                    new ProfileRoutes(profiles, auth),
+                    new ArticleRoutes(articles, auth),
+                    new CommentRoutes(comments, auth),
+                    new TagRoutes(tags),
+                    new ApiDocs());
+            ErrorHandling.registerNotFound(routing);
+
+            WebServer server = WebServer.builder()
+                    .host(settings.host())
+                    .port(settings.port())
+                    .maxPayloadSize(JsonBody.MAX_BYTES + 64 * 1024)
+                    .shutdownGracePeriod(Duration.ofSeconds(5))
+                    .addFeature(ObserveFeature.builder()
+                            .addObserver(HealthObserver.builder()
+                                    .details(true)
+                                    .addCheck(() -> writerCheck(data), HealthCheckType.READINESS, "database")
+                                    .build())
+                            .addObserver(MetricsObserver.create())
+                            .build())
+                    .routing(routing)
+                    .build()
+                    .start();
+            return new App(server, data);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    private static HealthCheckResponse writerCheck(DataTier data) {
+        var stats = data.writerPool().stats();
+        boolean up;
+        try (var c = data.writerPool().dataSource().getConnection()) {
+            up = c.isValid(1);
+        } catch (Exception e) {
+            up = false;
+        }
+        return HealthCheckResponse.builder()
+                .status(up)
+                .detail("active", stats.getActiveConnections())
+                .detail("idle", stats.getIdleConnections())
+                .detail("waiting", stats.getThreadsAwaitingConnection())
+                .build();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        data.close();
+    }
+}

@@ -1,0 +1,10 @@
+package conduit.article;
+
+/**
+ * Which articles a list shows: all, or those matching any combination of author, tag and
+ * favouriting user, or the viewer's feed (articles by users they follow).
+ */
+public record ArticleFilter(String author, String tag, String favoritedBy, boolean feed) {
+    public static final ArticleFilter ALL = new ArticleFilter(null, null, null, false);
+    public static final ArticleFilter FEED = new ArticleFilter(null, null, null, true);
+}

@@ -1,0 +1,167 @@
+package conduit.article;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+import conduit.common.Change;
+import conduit.common.Clock;
+import conduit.common.Failure;
+import conduit.common.Page;
+import conduit.common.Text;
+import conduit.db.Duplicates;
+
+/** Articles: writing, editing, deleting, listing and favouriting. */
+public final class ArticleService {
+    public static final int MAX_TITLE = 255;
+    public static final int MAX_DESCRIPTION = 1024;
+    /** Characters; at 4 bytes each this still fits MySQL's MEDIUMTEXT and the request limit decides first. */
+    public static final int MAX_BODY = 1_000_000;
+    public static final int MAX_TAGS = 20;
+    public static final int MAX_TAG = 64;
+
+    /** What an author submits for a new article. */
+    public record Draft(String title, String description, String body, List<String> tagList) {
+    }
+
+    /** A partial edit; {@code tagList} present with null is refused. */
+    public record Edit(Change<String> title, Change<String> description, Change<String> body, Change<List<String>> tagList) {
+    }
+
+    /** A page of articles and how many match in all. */
+    public record Listing(List<Article> articles, long articlesCount) {
+    }
+
+    private final ArticleStore store;
+
+    public ArticleService(ArticleStore store) {
+        this.store = store;
+    }
+
+    public Article create(long authorId, Draft draft) {
+        String title = Text.required("title", draft.title(), MAX_TITLE);
+        String description = Text.required("description", draft.description(), MAX_DESCRIPTION);
+        String body = Text.required("body", draft.body(), MAX_BODY);
+        List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
+        long now = Clock.now();
+        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now);
+        return store.bySlugFresh(slug, authorId);
+    }
+
+    private String insertWithUniqueSlug(long authorId, String title, String description, String body,
+                                        List<String> tags, long now) {
+        for (int attempt = 0; ; attempt++) {
+            String slug = Slugs.of(title);
+            try {
+                store.database().inTransaction(tx -> {
+                    long id = store.insert(tx, slug, title, description, body, authorId, now);
+                    store.setTags(tx, id, tags);
+                    return id;
+                });
+                return slug;
+            } catch (RuntimeException e) {
+                // 8 random base-36 characters collide about once in 2.8e12 slugs of one title.
+                if (attempt >= 2 || Duplicates.violation(e).filter(m -> m.contains("slug")).isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public Article get(String slug, long viewerId) {
+        return store.bySlug(checkedSlug(slug), viewerId).orElseThrow(ArticleService::notFound);
+    }
+
+    public Article update(long userId, String slug, Edit edit) {
+        ArticleStore.Owned article = owned(slug, userId);
+        String title = edit.title().present() ? Text.required("title", edit.title().value(), MAX_TITLE) : article.title();
+        String description = edit.description().present()
+                ? Text.required("description", edit.description().value(), MAX_DESCRIPTION) : article.description();
+        String body = edit.body().present() ? Text.required("body", edit.body().value(), MAX_BODY) : null;
+        List<String> tags = null;
+        if (edit.tagList().present()) {
+            if (edit.tagList().value() == null) {
+                throw Failure.invalid("tagList", "must be an array (use [] to remove all tags)");
+            }
+            tags = tags(edit.tagList().value());
+        }
+        String newSlug = title.equals(article.title()) ? article.slug() : Slugs.of(title);
+        // Millisecond timestamps: an edit right after creation must still move updatedAt forward.
+        long updatedAt = Math.max(Clock.now(), article.updatedAt() + 1);
+        List<String> newTags = tags;
+        store.database().inTransaction(tx -> {
+            store.update(tx, article.id(), newSlug, title, description, body, updatedAt);
+            if (newTags != null) {
+                store.setTags(tx, article.id(), newTags);
+            }
+            return null;
+        });
+        return store.bySlugFresh(newSlug, userId);
+    }
+
+    public void delete(long userId, String slug) {
+        store.delete(owned(slug, userId).id());
+    }
+
+    public Listing list(ArticleFilter filter, long viewerId, Page page) {
+        if (filter.feed() && viewerId == 0) {
+            throw Failure.missingToken();
+        }
+        long count = store.count(filter, viewerId);
+        List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page);
+        return new Listing(articles, count);
+    }
+
+    public Article favorite(long userId, String slug) {
+        long id = idOf(slug);
+        store.favorite(userId, id, Clock.now());
+        return store.bySlugFresh(slug, userId);
+    }
+
+    public Article unfavorite(long userId, String slug) {
+        long id = idOf(slug);
+        store.unfavorite(userId, id);
+        return store.bySlugFresh(slug, userId);
+    }
+
+    /** The article's id; 404 when there is none. Used by comments too. */
+    public long idOf(String slug) {
+        return store.idOf(checkedSlug(slug)).orElseThrow(ArticleService::notFound);
+    }
+
+    private ArticleStore.Owned owned(String slug, long userId) {
+        ArticleStore.Owned article = store.owned(checkedSlug(slug)).orElseThrow(ArticleService::notFound);
+        if (article.authorId() != userId) {
+            throw Failure.forbidden("article");
+        }
+        return article;
+    }
+
+    /** Trimmed, de-duplicated, alphabetical; blank or over-long tags are refused. */
+    static List<String> tags(List<String> raw) {
+        if (raw.size() > MAX_TAGS) {
+            throw Failure.invalid("tagList", "has too many tags (maximum is " + MAX_TAGS + ")");
+        }
+        TreeSet<String> tags = new TreeSet<>();
+        for (String tag : raw) {
+            String t = tag.strip();
+            if (t.isEmpty()) {
+                throw Failure.invalid("tagList", "can't contain blank tags");
+            }
+            Text.bounded("tagList", t, MAX_TAG);
+            tags.add(t);
+        }
+        return new ArrayList<>(tags);
+    }
+
+    private static String checkedSlug(String slug) {
+        if (slug == null || slug.isEmpty() || slug.length() > 255) {
+            throw notFound();
+        }
+        return slug;
+    }
+
+    private static Failure notFound() {
+        return Failure.notFound("article");
+    }
+}

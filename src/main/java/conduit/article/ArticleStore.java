@@ -1,0 +1,228 @@
+package conduit.article;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import conduit.common.Page;
+import conduit.db.Database;
+import conduit.db.Rows;
+import conduit.profile.Profile;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbStatementQuery;
+
+/**
+ * SQL for articles, their tags and favourites. Every list is three statements whatever the page
+ * size (count, page, tags of the page): no query per row.
+ */
+public final class ArticleStore {
+    /** The row facts that ownership checks and updates need. */
+    public record Owned(long id, long authorId, String slug, String title, String description, long createdAt, long updatedAt) {
+    }
+
+    private static final String SELECT = """
+            SELECT a.id, a.slug, a.title, a.description, %s a.created_at, a.updated_at,
+                   u.username, u.bio, u.image,
+                   (SELECT COUNT(*) FROM favorites fc WHERE fc.article_id = a.id) AS favorites_count,
+                   EXISTS (SELECT 1 FROM favorites fv WHERE fv.article_id = a.id AND fv.user_id = :viewer) AS favorited,
+                   EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id AND fo.follower_id = :viewer) AS following
+            FROM articles a JOIN users u ON u.id = a.author_id
+            """;
+
+    private final Database db;
+
+    public ArticleStore(Database db) {
+        this.db = db;
+    }
+
+    public Optional<Article> bySlug(DbExecute exec, String slug, long viewerId) {
+        Optional<DbRow> row = exec.createGet(SELECT.formatted("a.body,") + "WHERE a.slug = :slug")
+                .addParam("viewer", viewerId)
+                .addParam("slug", slug)
+                .execute();
+        return row.map(r -> {
+            long id = Rows.longValue(r, "id");
+            return article(r, Rows.string(r, "body"), tagsOf(exec, List.of(id)).getOrDefault(id, List.of()));
+        });
+    }
+
+    public Optional<Article> bySlug(String slug, long viewerId) {
+        return bySlug(db.read(), slug, viewerId);
+    }
+
+    /** Re-reads from the writer: the answer to a write must show that write. */
+    public Article bySlugFresh(String slug, long viewerId) {
+        return bySlug(db.write(), slug, viewerId).orElseThrow();
+    }
+
+    public long count(ArticleFilter filter, long viewerId) {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
+        where(sql, filter);
+        DbStatementQuery query = db.read().createQuery(sql.toString());
+        bind(query, filter);
+        if (filter.feed()) {
+            query.addParam("viewer", viewerId);
+        }
+        return query.execute().findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L);
+    }
+
+    public List<Article> list(ArticleFilter filter, long viewerId, Page page) {
+        StringBuilder sql = new StringBuilder(SELECT.formatted(""));
+        where(sql, filter);
+        sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT :limit OFFSET :offset");
+        DbExecute exec = db.read();
+        DbStatementQuery query = exec.createQuery(sql.toString());
+        bind(query, filter);
+        query.addParam("viewer", viewerId);
+        query.addParam("limit", page.limit()).addParam("offset", page.offset());
+        List<DbRow> rows = query.execute().toList();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = rows.stream().map(r -> Rows.longValue(r, "id")).toList();
+        Map<Long, List<String>> tags = tagsOf(exec, ids);
+        List<Article> out = new ArrayList<>(rows.size());
+        for (DbRow r : rows) {
+            out.add(article(r, null, tags.getOrDefault(Rows.longValue(r, "id"), List.of())));
+        }
+        return out;
+    }
+
+    private static void where(StringBuilder sql, ArticleFilter f) {
+        List<String> conditions = new ArrayList<>(4);
+        if (f.author() != null) {
+            conditions.add("a.author_id = (SELECT au.id FROM users au WHERE au.username = :author)");
+        }
+        if (f.tag() != null) {
+            conditions.add("a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = :tag)");
+        }
+        if (f.favoritedBy() != null) {
+            conditions.add("a.id IN (SELECT ff.article_id FROM favorites ff JOIN users fu ON fu.id = ff.user_id WHERE fu.username = :favorited)");
+        }
+        if (f.feed()) {
+            conditions.add("a.author_id IN (SELECT fo2.followee_id FROM follows fo2 WHERE fo2.follower_id = :viewer)");
+        }
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+    }
+
+    /** Binds the filter's parameters; only those that {@link #where} named. */
+    private static void bind(DbStatementQuery query, ArticleFilter f) {
+        if (f.author() != null) {
+            query.addParam("author", f.author());
+        }
+        if (f.tag() != null) {
+            query.addParam("tag", f.tag());
+        }
+        if (f.favoritedBy() != null) {
+            query.addParam("favorited", f.favoritedBy());
+        }
+    }
+
+    /** The tags of each article, alphabetical. */
+    private static Map<Long, List<String>> tagsOf(DbExecute exec, List<Long> articleIds) {
+        String marks = articleIds.stream().map(id -> "?").collect(Collectors.joining(","));
+        List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+                        + " WHERE at.article_id IN (" + marks + ")")
+                .params(new ArrayList<Object>(articleIds))
+                .execute()
+                .toList();
+        Map<Long, List<String>> out = new HashMap<>();
+        for (DbRow r : rows) {
+            out.computeIfAbsent(Rows.longValue(r, "article_id"), k -> new ArrayList<>()).add(Rows.string(r, "name"));
+        }
+        out.values().forEach(Collections::sort);
+        return out;
+    }
+
+    public Optional<Owned> owned(String slug) {
+        return db.write().get("SELECT id, author_id, slug, title, description, created_at, updated_at FROM articles WHERE slug = ?", slug)
+                .map(r -> new Owned(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"),
+                        Rows.string(r, "title"), Rows.string(r, "description"),
+                        Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at")));
+    }
+
+    /** The article's id, when the slug exists (read from the writer: used before writes). */
+    public Optional<Long> idOf(String slug) {
+        return db.write().get("SELECT id FROM articles WHERE slug = ?", slug).map(r -> Rows.longValue(r, "id"));
+    }
+
+    public long insert(DbExecute tx, String slug, String title, String description, String body, long authorId, long now) {
+        return tx.createInsert("""
+                        INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
+                        VALUES (:slug, :title, :description, :body, :author, :now, :now)""")
+                .addParam("slug", slug)
+                .addParam("title", title)
+                .addParam("description", description)
+                .addParam("body", body)
+                .addParam("author", authorId)
+                .addParam("now", now)
+                .returnGeneratedKeys()
+                .insert()
+                .generatedKeys()
+                .findFirst()
+                .map(Rows::firstLong)
+                .orElseThrow();
+    }
+
+    /** Updates the given columns; a null body keeps the stored one. */
+    public void update(DbExecute tx, long id, String slug, String title, String description, String body, long updatedAt) {
+        tx.createUpdate("""
+                        UPDATE articles SET slug = :slug, title = :title, description = :description,
+                               body = COALESCE(:body, body), updated_at = :updated
+                        WHERE id = :id""")
+                .addParam("slug", slug)
+                .addParam("title", title)
+                .addParam("description", description)
+                .addParam("body", body)
+                .addParam("updated", updatedAt)
+                .addParam("id", id)
+                .execute();
+    }
+
+    /** Replaces the article's tags, creating tag rows as needed. */
+    public void setTags(DbExecute tx, long articleId, List<String> tags) {
+        tx.createDelete("DELETE FROM article_tags WHERE article_id = :id").addParam("id", articleId).execute();
+        for (String tag : tags) {
+            // INSERT IGNORE: a concurrent article may be creating the same tag; either insert wins.
+            tx.createInsert("INSERT IGNORE INTO tags (name) VALUES (:name)").addParam("name", tag).execute();
+            long tagId = tx.createGet("SELECT id FROM tags WHERE name = :name").addParam("name", tag).execute()
+                    .map(r -> Rows.longValue(r, "id")).orElseThrow();
+            tx.createInsert("INSERT INTO article_tags (article_id, tag_id) VALUES (:a, :t)")
+                    .addParam("a", articleId).addParam("t", tagId).execute();
+        }
+    }
+
+    /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */
+    public void delete(long id) {
+        db.write().createDelete("DELETE FROM articles WHERE id = :id").addParam("id", id).execute();
+    }
+
+    public void favorite(long userId, long articleId, long now) {
+        db.write().createInsert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (:u, :a, :now)")
+                .addParam("u", userId).addParam("a", articleId).addParam("now", now).execute();
+    }
+
+    public void unfavorite(long userId, long articleId) {
+        db.write().createDelete("DELETE FROM favorites WHERE user_id = :u AND article_id = :a")
+                .addParam("u", userId).addParam("a", articleId).execute();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    private static Article article(DbRow r, String body, List<String> tags) {
+        Profile author = new Profile(Rows.string(r, "username"), Rows.string(r, "bio"), Rows.string(r, "image"),
+                Rows.bool(r, "following"));
+        return new Article(Rows.longValue(r, "id"), Rows.string(r, "slug"), Rows.string(r, "title"),
+                Rows.string(r, "description"), body, tags, Rows.longValue(r, "created_at"),
+                Rows.longValue(r, "updated_at"), Rows.bool(r, "favorited"), Rows.intValue(r, "favorites_count"), author);
+    }
+}

@@ -1,0 +1,62 @@
+package conduit.comment;
+
+import java.util.List;
+import java.util.Map;
+
+import conduit.common.Clock;
+import conduit.common.Page;
+import conduit.profile.Profile;
+import conduit.web.Auth;
+import conduit.web.JsonBody;
+import conduit.web.Params;
+import conduit.web.Responses;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code /api/articles/{slug}/comments}. */
+public final class CommentRoutes implements HttpService {
+
+    /** The RealWorld comment object. */
+    record CommentJson(long id, String createdAt, String updatedAt, String body, Profile author) {
+        static CommentJson of(Comment c) {
+            return new CommentJson(c.id(), Clock.format(c.createdAt()), Clock.format(c.updatedAt()), c.body(), c.author());
+        }
+    }
+
+    private final CommentService comments;
+    private final Auth auth;
+
+    public CommentRoutes(CommentService comments, Auth auth) {
+        this.comments = comments;
+        this.auth = auth;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/articles/{slug}/comments", this::list)
+                .post("/api/articles/{slug}/comments", this::add)
+                .delete("/api/articles/{slug}/comments/{id}", this::delete);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Page page = Params.page(req, Page.MAX_LIMIT);
+        List<CommentJson> list = comments.list(Params.path(req, "slug"), auth.viewerId(req), page)
+                .stream().map(CommentJson::of).toList();
+        Responses.ok(res, Map.of("comments", list));
+    }
+
+    private void add(ServerRequest req, ServerResponse res) {
+        long me = auth.required(req).userId();
+        JsonBody body = JsonBody.read(req, "comment");
+        Comment comment = comments.add(me, Params.path(req, "slug"), body.string("body"));
+        Responses.created(res, Map.of("comment", CommentJson.of(comment)));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        long me = auth.required(req).userId();
+        comments.delete(me, Params.path(req, "slug"), Params.path(req, "id"));
+        Responses.noContent(res);
+    }
+}

@@ -1,0 +1,73 @@
+package conduit.common;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request that cannot be carried out, for a reason the caller can act on. Services throw it
+ * without knowing about HTTP; the web layer maps {@link Kind} to a status code and
+ * {@link #errors()} to the RealWorld error body {@code {"errors":{"field":["message"]}}}.
+ */
+public final class Failure extends RuntimeException {
+
+    /** What went wrong, in the caller's terms. */
+    public enum Kind { MALFORMED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, INVALID, RATE_LIMITED, UNAVAILABLE }
+
+    private final Kind kind;
+    private final Map<String, List<String>> errors;
+
+    public Failure(Kind kind, String field, String message) {
+        // No stack trace: these are expected outcomes on hot paths, not bugs.
+        super(field + " " + message, null, false, false);
+        this.kind = kind;
+        this.errors = Map.of(field, List.of(message));
+    }
+
+    public static Failure invalid(String field, String message) {
+        return new Failure(Kind.INVALID, field, message);
+    }
+
+    public static Failure blank(String field) {
+        return invalid(field, "can't be blank");
+    }
+
+    public static Failure tooLong(String field, int max) {
+        return invalid(field, "is too long (maximum is " + max + " characters)");
+    }
+
+    public static Failure notFound(String entity) {
+        return new Failure(Kind.NOT_FOUND, entity, "not found");
+    }
+
+    public static Failure forbidden(String entity) {
+        return new Failure(Kind.FORBIDDEN, entity, "forbidden");
+    }
+
+    public static Failure taken(String field) {
+        return new Failure(Kind.CONFLICT, field, "has already been taken");
+    }
+
+    public static Failure missingToken() {
+        return new Failure(Kind.UNAUTHORIZED, "token", "is missing");
+    }
+
+    public static Failure invalidToken() {
+        return new Failure(Kind.UNAUTHORIZED, "token", "is invalid or expired");
+    }
+
+    public static Failure badCredentials() {
+        return new Failure(Kind.UNAUTHORIZED, "credentials", "invalid");
+    }
+
+    public static Failure unavailable(String what) {
+        return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable");
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Map<String, List<String>> errors() {
+        return errors;
+    }
+}

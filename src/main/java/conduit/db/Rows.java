@@ -1,0 +1,44 @@
+package conduit.db;
+
+import io.helidon.dbclient.DbRow;
+
+/**
+ * Column reads that behave the same on H2 and MySQL (which differ in the Java types they return
+ * for BIGINT, COUNT(*) and EXISTS).
+ */
+public final class Rows {
+    private Rows() {
+    }
+
+    public static long longValue(DbRow row, String column) {
+        Object value = value(row, column);
+        return ((Number) value).longValue();
+    }
+
+    /** The raw value, null for SQL NULL (DbColumn.get() throws on NULL). */
+    private static Object value(DbRow row, String column) {
+        return row.column(column).asOptional().orElse(null);
+    }
+
+    /** The first column as a long: generated keys, whose column name differs per driver. */
+    public static long firstLong(DbRow row) {
+        return ((Number) row.column(1).get()).longValue();
+    }
+
+    public static int intValue(DbRow row, String column) {
+        return (int) longValue(row, column);
+    }
+
+    public static String string(DbRow row, String column) {
+        Object value = value(row, column);
+        return value == null ? null : value.toString();
+    }
+
+    public static boolean bool(DbRow row, String column) {
+        Object value = value(row, column);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return value != null && ((Number) value).longValue() != 0;
+    }
+}

@@ -1,0 +1,42 @@
+package conduit.profile;
+
+import conduit.common.Failure;
+
+/** Profiles and following. */
+public final class ProfileService {
+    private final ProfileStore store;
+
+    public ProfileService(ProfileStore store) {
+        this.store = store;
+    }
+
+    public Profile get(String username, long viewerId) {
+        return find(username, viewerId).profile();
+    }
+
+    public Profile follow(long followerId, String username) {
+        ProfileStore.Found target = find(username, followerId);
+        if (target.userId() == followerId) {
+            throw Failure.invalid("profile", "cannot follow yourself");
+        }
+        store.follow(followerId, target.userId());
+        return withFollowing(target.profile(), true);
+    }
+
+    public Profile unfollow(long followerId, String username) {
+        ProfileStore.Found target = find(username, followerId);
+        store.unfollow(followerId, target.userId());
+        return withFollowing(target.profile(), false);
+    }
+
+    private ProfileStore.Found find(String username, long viewerId) {
+        if (username == null || username.length() > 64) {
+            throw Failure.notFound("profile");
+        }
+        return store.byUsername(username, viewerId).orElseThrow(() -> Failure.notFound("profile"));
+    }
+
+    private static Profile withFollowing(Profile p, boolean following) {
+        return new Profile(p.username(), p.bio(), p.image(), following);
+    }
+}

@@ -1,0 +1,48 @@
+package conduit.profile;
+
+import java.util.Optional;
+
+import conduit.common.Clock;
+import conduit.db.Database;
+import conduit.db.Rows;
+
+/** SQL for profiles and follows. */
+public final class ProfileStore {
+    /** A profile and the id behind it. */
+    public record Found(long userId, Profile profile) {
+    }
+
+    private final Database db;
+
+    public ProfileStore(Database db) {
+        this.db = db;
+    }
+
+    public Optional<Found> byUsername(String username, long viewerId) {
+        return db.read().createGet("""
+                        SELECT u.id, u.username, u.bio, u.image,
+                               EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = :viewer AND f.followee_id = u.id) AS following
+                        FROM users u WHERE u.username = :username""")
+                .addParam("viewer", viewerId)
+                .addParam("username", username)
+                .execute()
+                .map(row -> new Found(Rows.longValue(row, "id"), new Profile(Rows.string(row, "username"),
+                        Rows.string(row, "bio"), Rows.string(row, "image"), Rows.bool(row, "following"))));
+    }
+
+    /** Idempotent: following twice is one follow. */
+    public void follow(long followerId, long followeeId) {
+        db.write().createInsert("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (:a, :b, :now)")
+                .addParam("a", followerId)
+                .addParam("b", followeeId)
+                .addParam("now", Clock.now())
+                .execute();
+    }
+
+    public void unfollow(long followerId, long followeeId) {
+        db.write().createDelete("DELETE FROM follows WHERE follower_id = :a AND followee_id = :b")
+                .addParam("a", followerId)
+                .addParam("b", followeeId)
+                .execute();
+    }
+}

@@ -1,0 +1,75 @@
+package conduit.web;
+
+import java.util.Optional;
+
+import conduit.common.Failure;
+import conduit.session.Session;
+import conduit.session.SessionStore;
+import conduit.session.Tokens;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Who is calling: reads {@code Authorization: Token <token>} (RealWorld; {@code Bearer} is
+ * accepted too) and resolves it through the session store.
+ */
+public final class Auth {
+    private final SessionStore sessions;
+
+    public Auth(SessionStore sessions) {
+        this.sessions = sessions;
+    }
+
+    /** The caller, or 401 when there is no valid session. */
+    public Caller required(ServerRequest request) {
+        String token = token(request).orElseThrow(Failure::missingToken);
+        Session session = lookup(token).orElseThrow(Failure::invalidToken);
+        return new Caller(session.userId(), token);
+    }
+
+    /**
+     * The caller when a valid session is presented, else anonymous. Public reads must keep
+     * working when the session store is down, so a store failure here also means anonymous.
+     */
+    public Optional<Caller> optional(ServerRequest request) {
+        Optional<String> token = token(request);
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return lookup(token.get()).map(s -> new Caller(s.userId(), token.get()));
+        } catch (Failure f) {
+            if (f.kind() == Failure.Kind.UNAVAILABLE) {
+                return Optional.empty();
+            }
+            throw f;
+        }
+    }
+
+    /** 0 for anonymous: no user has id 0, so "is followed by 0" is always false. */
+    public long viewerId(ServerRequest request) {
+        return optional(request).map(Caller::userId).orElse(0L);
+    }
+
+    private Optional<Session> lookup(String token) {
+        return Tokens.wellFormed(token) ? sessions.find(token) : Optional.empty();
+    }
+
+    static Optional<String> token(ServerRequest request) {
+        Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = header.get().trim();
+        int space = value.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = value.substring(0, space);
+        if (!scheme.equalsIgnoreCase("Token") && !scheme.equalsIgnoreCase("Bearer")) {
+            return Optional.empty();
+        }
+        String token = value.substring(space + 1).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+}

@@ -1,0 +1,52 @@
+package conduit.web;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+import conduit.common.Failure;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Maps failures to RealWorld error bodies. Expected failures become 4xx (or 503); anything else is
+ * a bug, logged with its stack trace and answered with a JSON 500 that leaks nothing.
+ */
+public final class ErrorHandling {
+    private static final Logger LOG = System.getLogger(ErrorHandling.class.getName());
+
+    private ErrorHandling() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(Failure.class, (req, res, failure) -> respond(res, failure));
+        routing.error(Exception.class, (req, res, e) -> {
+            LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " "
+                    + req.path().path(), e);
+            if (!res.isSent()) {
+                Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "internal error");
+            }
+        });
+    }
+
+    /** The last route: anything not matched before is a JSON 404. */
+    public static void registerNotFound(HttpRouting.Builder routing) {
+        routing.any((req, res) -> Responses.error(res, Status.NOT_FOUND_404, "route",
+                "no such route: " + req.prologue().method().text() + " " + req.path().path()));
+    }
+
+    static void respond(ServerResponse res, Failure failure) {
+        Status status = switch (failure.kind()) {
+            case MALFORMED -> Status.BAD_REQUEST_400;
+            case UNAUTHORIZED -> Status.UNAUTHORIZED_401;
+            case FORBIDDEN -> Status.FORBIDDEN_403;
+            case NOT_FOUND -> Status.NOT_FOUND_404;
+            case CONFLICT -> Status.CONFLICT_409;
+            case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
+            case INVALID -> Status.create(422, "Unprocessable Content");
+            case RATE_LIMITED -> Status.TOO_MANY_REQUESTS_429;
+            case UNAVAILABLE -> Status.SERVICE_UNAVAILABLE_503;
+        };
+        Responses.error(res, status, failure.errors());
+    }
+}

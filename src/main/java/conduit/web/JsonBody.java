@@ -1,0 +1,109 @@
+package conduit.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import conduit.common.Change;
+import conduit.common.Failure;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * The object inside a RealWorld request wrapper ({@code {"user":{...}}}), read with a size limit
+ * and with typed, strict accessors: a field of the wrong JSON type is a 422 that names the field,
+ * never a 500 or a silent coercion.
+ */
+public final class JsonBody {
+    /** Largest request body accepted (an article of a few hundred KB of any script fits). */
+    public static final int MAX_BYTES = 2 * 1024 * 1024;
+
+    private final ObjectNode node;
+
+    private JsonBody(ObjectNode node) {
+        this.node = node;
+    }
+
+    /** Reads the request body and returns the object under {@code wrapper}. */
+    public static JsonBody read(ServerRequest request, String wrapper) {
+        JsonNode root = Json.parse(readBytes(request));
+        JsonNode inner = root.isObject() ? root.get(wrapper) : null;
+        if (inner == null || inner.isNull()) {
+            throw Failure.invalid(wrapper, "is missing");
+        }
+        if (!inner.isObject()) {
+            throw Failure.invalid(wrapper, "must be an object");
+        }
+        return new JsonBody((ObjectNode) inner);
+    }
+
+    private static byte[] readBytes(ServerRequest request) {
+        if (!request.content().hasEntity()) {
+            throw new Failure(Failure.Kind.MALFORMED, "request", "body is missing");
+        }
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > MAX_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Failure tooLarge() {
+        return new Failure(Failure.Kind.TOO_LARGE, "request", "body is too large (maximum is " + MAX_BYTES + " bytes)");
+    }
+
+    /** True when the field is present, even as JSON null. */
+    public boolean has(String field) {
+        return node.has(field);
+    }
+
+    /** The string value; null when absent or JSON null; 422 when another type. */
+    public String string(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw Failure.invalid(field, "must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** Absent, or present with the string value (which may be null). */
+    public Change<String> stringChange(String field) {
+        return has(field) ? Change.to(string(field)) : Change.absent();
+    }
+
+    /** A list of strings; null when absent or JSON null; 422 when not an array of strings or too long. */
+    public List<String> strings(String field, int maxItems) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw Failure.invalid(field, "must be an array of strings");
+        }
+        if (value.size() > maxItems) {
+            throw Failure.invalid(field, "has too many items (maximum is " + maxItems + ")");
+        }
+        List<String> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw Failure.invalid(field, "must be an array of strings");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+}

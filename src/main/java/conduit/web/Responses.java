@@ -1,0 +1,55 @@
+package conduit.web;
+
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Header;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Writes JSON responses. */
+public final class Responses {
+    public static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+
+    private Responses() {
+    }
+
+    public static void ok(ServerResponse res, Object body) {
+        send(res, Status.OK_200, body);
+    }
+
+    public static void created(ServerResponse res, Object body) {
+        send(res, Status.CREATED_201, body);
+    }
+
+    public static void noContent(ServerResponse res) {
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    public static void send(ServerResponse res, Status status, Object body) {
+        res.status(status);
+        res.header(JSON);
+        if (!res.headers().contains(HeaderNames.CACHE_CONTROL)) {
+            // API answers are per caller (favorited, following); shared caches must not keep them.
+            res.header(NO_STORE);
+        }
+        res.send(Json.write(body));
+    }
+
+    /** {@code {"errors":{field:[message]}}} with the given status. */
+    public static void error(ServerResponse res, Status status, Map<String, List<String>> errors) {
+        send(res, status, Map.of("errors", errors));
+    }
+
+    public static void error(ServerResponse res, Status status, String field, String message) {
+        error(res, status, Map.of(field, List.of(message)));
+    }
+
+    static HeaderName name(String name) {
+        return HeaderNames.create(name);
+    }
+}
