@@ -26,9 +26,11 @@ import conduit.web.ApiDocs;
 import conduit.web.Auth;
 import conduit.web.ErrorHandling;
 import conduit.web.JsonBody;
+import conduit.web.TransportErrors;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -39,15 +41,16 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * and the web server. Read top to bottom, it is the whole start-up.
  */
 public final class App implements AutoCloseable {
-    private final WebServer server;
     private final DataTier data;
+    private final HttpRouting.Builder routing;
 
-    private App(WebServer server, DataTier data) {
-        this.server = server;
+    private App(DataTier data, HttpRouting.Builder routing) {
         this.data = data;
+        this.routing = routing;
     }
 
-    public static App start(Settings settings) {
+    /** Builds the infrastructure and the features; nothing listens yet. */
+    public static App wire(Settings settings) {
         DataTier data = DataTier.start(settings.db());
         try {
             Database db = data.database();
@@ -70,26 +73,51 @@ public final class App implements AutoCloseable {
                     new TagRoutes(tags),
                     new ApiDocs());
             ErrorHandling.registerNotFound(routing);
-
-            WebServer server = WebServer.builder()
-                    .host(settings.host())
-                    .port(settings.port())
-                    .maxPayloadSize(JsonBody.MAX_BYTES + 64 * 1024)
-                    .shutdownGracePeriod(Duration.ofSeconds(5))
-                    .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder()
-                                    .details(true)
-                                    .addCheck(() -> writerCheck(data), HealthCheckType.READINESS, "database")
-                                    .build())
-                            .addObserver(MetricsObserver.create())
-                            .build())
-                    .routing(routing)
-                    .build()
-                    .start();
-            return new App(server, data);
+            return new App(data, routing);
         } catch (RuntimeException e) {
             data.close();
             throw e;
+        }
+    }
+
+    /** Puts the routes, limits and observability endpoints on a server being built. */
+    public void configure(WebServerConfig.Builder server) {
+        server.maxPayloadSize(JsonBody.MAX_BYTES + 64 * 1024)
+                .directHandlers(TransportErrors.handlers())
+                .shutdownGracePeriod(Duration.ofSeconds(5))
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .addCheck(() -> writerCheck(data), HealthCheckType.READINESS, "database")
+                                .build())
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                .routing(routing);
+    }
+
+    /** Wires the app and starts listening where the settings say. */
+    public static Running start(Settings settings) {
+        App app = wire(settings);
+        try {
+            WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port());
+            app.configure(builder);
+            return new Running(app, builder.build().start());
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** A started app and its server. */
+    public record Running(App app, WebServer server) implements AutoCloseable {
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+            app.close();
         }
     }
 
@@ -109,13 +137,9 @@ public final class App implements AutoCloseable {
                 .build();
     }
 
-    public int port() {
-        return server.port();
-    }
-
+    /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
-        server.stop();
         data.close();
     }
 }

@@ -19,7 +19,7 @@ public final class Main {
         LogConfig.configureRuntime();
         long started = System.nanoTime();
         Settings settings = Settings.fromEnvironment(System.getenv());
-        App app = App.start(settings);
+        App.Running app = App.start(settings);
         Logger log = System.getLogger(Main.class.getName());
         log.log(Level.INFO, "Conduit listening on http://" + settings.host() + ":" + app.port()
                 + " in " + settings.mode() + " mode, started in " + (System.nanoTime() - started) / 1_000_000 + " ms");

@@ -4,7 +4,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 import conduit.common.Failure;
+import io.helidon.common.Weighted;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -29,10 +31,24 @@ public final class ErrorHandling {
         });
     }
 
-    /** The last route: anything not matched before is a JSON 404. */
+    /**
+     * The last route: anything not matched before is a JSON 404. A feature of the lowest weight,
+     * so that it sits after the routes of every other feature (observe endpoints included).
+     */
     public static void registerNotFound(HttpRouting.Builder routing) {
-        routing.any((req, res) -> Responses.error(res, Status.NOT_FOUND_404, "route",
-                "no such route: " + req.prologue().method().text() + " " + req.path().path()));
+        routing.addFeature(new NotFound());
+    }
+
+    private static final class NotFound implements HttpFeature, Weighted {
+        @Override
+        public void setup(HttpRouting.Builder rules) {
+            rules.any((req, res) -> Responses.error(res, Status.NOT_FOUND_404, "route", "no such route"));
+        }
+
+        @Override
+        public double weight() {
+            return 0;
+        }
     }
 
     static void respond(ServerResponse res, Failure failure) {
