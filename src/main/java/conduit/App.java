@@ -66,7 +66,7 @@ public final class App implements AutoCloseable {
 
             HttpRouting.Builder routing = HttpRouting.builder();
             ErrorHandling.register(routing);
-            routing.register(new UserRoutes(users, auth),
+            routing.register(new UserRoutes(users, auth, settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),
                     new ArticleRoutes(articles, auth),
                     new CommentRoutes(comments, auth),

@@ -58,6 +58,11 @@ public final class Api {
     }
 
     public Response sendBytes(String method, String path, String token, byte[] body) {
+        return sendWith(method, path, token, body);
+    }
+
+    /** Sends with extra headers given as name, value pairs. */
+    public Response sendWith(String method, String path, String token, byte[] body, String... headers) {
         HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
@@ -65,6 +70,9 @@ public final class Api {
         }
         if (token != null) {
             req.header("Authorization", "Token " + token);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            req.header(headers[i], headers[i + 1]);
         }
         try {
             HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

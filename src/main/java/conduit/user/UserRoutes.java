@@ -1,8 +1,10 @@
 package conduit.user;
 
+import java.time.Duration;
 import java.util.Map;
 
 import conduit.web.Auth;
+import conduit.web.BrowserSession;
 import conduit.web.Caller;
 import conduit.web.JsonBody;
 import conduit.web.Responses;
@@ -23,16 +25,19 @@ public final class UserRoutes implements HttpService {
 
     private final UserService users;
     private final Auth auth;
+    private final Duration sessionLifetime;
 
-    public UserRoutes(UserService users, Auth auth) {
+    public UserRoutes(UserService users, Auth auth, Duration sessionLifetime) {
         this.users = users;
         this.auth = auth;
+        this.sessionLifetime = sessionLifetime;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/api/users/login", this::login)
                 .post("/api/users", this::register)
+                .post("/api/users/logout", this::logout)
                 .get("/api/user", this::current)
                 .put("/api/user", this::update);
     }
@@ -40,18 +45,36 @@ public final class UserRoutes implements HttpService {
     private void register(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req, "user");
         UserService.Authenticated result = users.register(body.string("username"), body.string("email"), body.string("password"));
-        Responses.created(res, UserJson.of(result.user(), result.token()));
+        res.status(io.helidon.http.Status.CREATED_201);
+        signedIn(req, res, result);
     }
 
     private void login(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req, "user");
         UserService.Authenticated result = users.login(body.string("email"), body.string("password"));
-        Responses.ok(res, UserJson.of(result.user(), result.token()));
+        signedIn(req, res, result);
+    }
+
+    /** API clients get the token in the body; the browser UI gets it in an HttpOnly cookie only. */
+    private void signedIn(ServerRequest req, ServerResponse res, UserService.Authenticated result) {
+        String token = result.token();
+        if (BrowserSession.wanted(req)) {
+            BrowserSession.start(req, res, token, sessionLifetime);
+            token = null;
+        }
+        Responses.send(res, res.status(), UserJson.of(result.user(), token));
+    }
+
+    private void logout(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.required(req);
+        users.logout(caller.token());
+        BrowserSession.end(req, res);
+        Responses.noContent(res);
     }
 
     private void current(ServerRequest req, ServerResponse res) {
         Caller caller = auth.required(req);
-        Responses.ok(res, UserJson.of(users.current(caller.userId()), caller.token()));
+        Responses.ok(res, UserJson.of(users.current(caller.userId()), caller.visibleToken()));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -61,6 +84,6 @@ public final class UserRoutes implements HttpService {
                 body.stringChange("username"), body.stringChange("email"), body.stringChange("password"),
                 body.stringChange("bio"), body.stringChange("image"));
         User user = users.update(caller.userId(), caller.token(), changes);
-        Responses.ok(res, UserJson.of(user, caller.token()));
+        Responses.ok(res, UserJson.of(user, caller.visibleToken()));
     }
 }

@@ -1,19 +1,24 @@
 package conduit.web;
 
 import java.util.Optional;
+import java.util.Set;
 
 import conduit.common.Failure;
 import conduit.session.Session;
 import conduit.session.SessionStore;
 import conduit.session.Tokens;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Who is calling: reads {@code Authorization: Token <token>} (RealWorld; {@code Bearer} is
- * accepted too) and resolves it through the session store.
+ * accepted too), or else the browser's session cookie, and resolves it through the session store.
+ * A cookie-authenticated request that changes state must carry the CSRF token.
  */
 public final class Auth {
+    /** Methods that change nothing, so need no CSRF token. */
+    private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
     private final SessionStore sessions;
 
     public Auth(SessionStore sessions) {
@@ -22,9 +27,14 @@ public final class Auth {
 
     /** The caller, or 401 when there is no valid session. */
     public Caller required(ServerRequest request) {
-        String token = token(request).orElseThrow(Failure::missingToken);
+        Optional<String> header = headerToken(request);
+        boolean viaCookie = header.isEmpty();
+        String token = header.or(() -> BrowserSession.token(request)).orElseThrow(Failure::missingToken);
+        if (viaCookie && !SAFE.contains(request.prologue().method()) && !BrowserSession.csrfValid(request, token)) {
+            throw new Failure(Failure.Kind.FORBIDDEN, "csrf", "is missing or invalid");
+        }
         Session session = lookup(token).orElseThrow(Failure::invalidToken);
-        return new Caller(session.userId(), token);
+        return new Caller(session.userId(), token, viaCookie);
     }
 
     /**
@@ -32,12 +42,13 @@ public final class Auth {
      * working when the session store is down, so a store failure here also means anonymous.
      */
     public Optional<Caller> optional(ServerRequest request) {
-        Optional<String> token = token(request);
+        Optional<String> header = headerToken(request);
+        Optional<String> token = header.or(() -> BrowserSession.token(request));
         if (token.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return lookup(token.get()).map(s -> new Caller(s.userId(), token.get()));
+            return lookup(token.get()).map(s -> new Caller(s.userId(), token.get(), header.isEmpty()));
         } catch (Failure f) {
             if (f.kind() == Failure.Kind.UNAVAILABLE) {
                 return Optional.empty();
@@ -55,7 +66,7 @@ public final class Auth {
         return Tokens.wellFormed(token) ? sessions.find(token) : Optional.empty();
     }
 
-    static Optional<String> token(ServerRequest request) {
+    static Optional<String> headerToken(ServerRequest request) {
         Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty()) {
             return Optional.empty();

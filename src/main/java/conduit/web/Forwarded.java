@@ -1,0 +1,22 @@
+package conduit.web;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * What the load balancer tells us about the original request. The app is only reachable through
+ * the load balancer (security groups), which overwrites these headers, so they can be trusted.
+ */
+public final class Forwarded {
+    private Forwarded() {
+    }
+
+    /** True when the client spoke HTTPS: to us directly, or to the load balancer in front. */
+    public static boolean isHttps(ServerRequest request) {
+        if (request.isSecure()) {
+            return true;
+        }
+        return request.headers().first(HeaderNames.X_FORWARDED_PROTO)
+                .map(v -> v.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https")).orElse(false);
+    }
+}

@@ -1,0 +1,312 @@
+package conduit.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.PathMatchers;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Serves the browser UI: the classpath folder {@code /web} at {@code /} ({@code /} is
+ * {@code index.html}), GET and HEAD only.
+ *
+ * <p>Everything is read, hashed and gzipped once at start-up (the UI is about 250 KB), so a
+ * request is a map lookup and never touches the file system: no path can reach outside the
+ * folder. Paths that name no file fall through to the next route (the app's JSON 404).
+ *
+ * <p>Caching. Files under {@code /assets/} are also served at {@code /assets/<version>/...},
+ * where the version is a hash of every asset; {@code index.html} is rewritten to use those
+ * paths, so the browser may keep them for a year ({@code immutable}), while {@code index.html}
+ * itself is {@code no-cache} and revalidated by its ETag. The scripts import each other by
+ * relative paths, so the version in the folder name carries over to every module without a
+ * bundler. A request for another version (an old page during a rolling deploy, served by an
+ * instance that already runs the new build) gets the current file with {@code no-cache}.
+ */
+public final class StaticSite implements HttpService {
+    /** The Content-Security-Policy of the UI's pages: nothing inline, nothing from other hosts but images. */
+    public static final String CSP = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; "
+            + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    static final String ROOT = "web";
+    static final String ASSETS = "/assets/";
+    static final String NO_CACHE = "no-cache";
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("json", "application/json"),
+            Map.entry("webmanifest", "application/manifest+json"),
+            Map.entry("woff2", "font/woff2"));
+    private static final HeaderName CSP_HEADER = HeaderNames.create("Content-Security-Policy");
+    private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final List<String> COMPRESSIBLE = List.of("html", "js", "mjs", "css", "svg", "json", "webmanifest", "ico");
+
+    /** One file, in both encodings, with its validators. */
+    record File(byte[] body, byte[] gzipped, String contentType, String etag, String gzipEtag, boolean html) {
+    }
+
+    private final Map<String, File> files;
+    private final String version;
+
+    /** Loads classpath {@code /web}. */
+    public StaticSite() {
+        this(readClasspathFolder(ROOT));
+    }
+
+    /** From raw files keyed by path ({@code "/index.html"}, {@code "/assets/app.js"}, ...). */
+    StaticSite(Map<String, byte[]> raw) {
+        this.version = versionOf(raw);
+        Map<String, File> built = new TreeMap<>();
+        raw.forEach((path, bytes) -> {
+            String ext = extension(path);
+            String type = TYPES.get(ext);
+            if (type == null) {
+                return; // READMEs, licences: in the jar, not on the web
+            }
+            byte[] body = path.equals("/index.html") ? pinAssets(bytes, version) : bytes;
+            String hash = sha256(body).substring(0, 32);
+            byte[] gz = COMPRESSIBLE.contains(ext) ? gzip(body) : null;
+            if (gz != null && gz.length >= body.length) {
+                gz = null;
+            }
+            built.put(path, new File(body, gz, type, "\"" + hash + "\"", "\"" + hash + "-gz\"", ext.equals("html")));
+        });
+        if (!built.containsKey("/index.html")) {
+            throw new IllegalStateException("the UI's index.html is missing from classpath /" + ROOT);
+        }
+        this.files = Map.copyOf(built);
+    }
+
+    /** The asset version in {@code /assets/<version>/} paths. */
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.route(Method.predicate(Method.GET, Method.HEAD), PathMatchers.any(), this::serve);
+    }
+
+    private void serve(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        if (path.equals("/")) {
+            path = "/index.html";
+        }
+        String cacheControl = NO_CACHE;
+        if (path.startsWith(ASSETS)) {
+            int slash = path.indexOf('/', ASSETS.length());
+            if (slash > 0) {
+                String segment = path.substring(ASSETS.length(), slash);
+                if (VERSION.matcher(segment).matches()) {
+                    path = ASSETS + path.substring(slash + 1);
+                    cacheControl = segment.equals(version) ? IMMUTABLE : NO_CACHE;
+                }
+            }
+        }
+        File file = files.get(path);
+        if (file == null) {
+            res.next();
+            return;
+        }
+        boolean gzip = file.gzipped() != null && acceptsGzip(String.join(",", req.headers().values(HeaderNames.ACCEPT_ENCODING)));
+        String etag = gzip ? file.gzipEtag() : file.etag();
+
+        res.header(HeaderNames.CACHE_CONTROL, cacheControl);
+        res.header(HeaderNames.ETAG, etag);
+        res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        if (file.gzipped() != null) {
+            res.header(HeaderNames.VARY, "Accept-Encoding");
+        }
+        if (file.html()) {
+            res.header(CSP_HEADER, CSP);
+            res.header(REFERRER_POLICY, "same-origin");
+        }
+        if (notModified(String.join(",", req.headers().values(HeaderNames.IF_NONE_MATCH)), file)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        byte[] body = gzip ? file.gzipped() : file.body();
+        res.header(HeaderNames.CONTENT_TYPE, file.contentType());
+        if (gzip) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+        }
+        if (req.prologue().method() == Method.HEAD) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
+    }
+
+    /** Weak comparison (RFC 9110 §13.1.2): either encoding's tag matches, {@code *} matches anything. */
+    static boolean notModified(String ifNoneMatch, File file) {
+        if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(file.etag()) || t.equals(file.gzipEtag())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code gzip} or {@code *} listed with a non-zero quality. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String item : acceptEncoding.split(",")) {
+            String[] parts = item.split(";");
+            String coding = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!coding.equals("gzip") && !coding.equals("*")) {
+                continue;
+            }
+            double q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].trim();
+                if (p.startsWith("q=") || p.startsWith("Q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (q > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Points index.html's {@code /assets/} references at the versioned folder. */
+    static byte[] pinAssets(byte[] html, String version) {
+        String text = new String(html, StandardCharsets.UTF_8);
+        return text.replace("\"" + ASSETS, "\"" + ASSETS + version + "/").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A hash of every asset's path and bytes: changes whenever any asset does. */
+    static String versionOf(Map<String, byte[]> raw) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(raw).forEach((path, bytes) -> {
+                if (path.startsWith(ASSETS)) {
+                    digest.update(path.getBytes(StandardCharsets.UTF_8));
+                    digest.update((byte) 0);
+                    digest.update(bytes);
+                }
+            });
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String extension(String path) {
+        int slash = path.lastIndexOf('/');
+        int dot = path.lastIndexOf('.');
+        return dot > slash ? path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Every regular file under a classpath folder, keyed by its path below it. The folder is
+     * found through its {@code index.html} and walked in place, whether it sits in a jar
+     * ({@code java -jar}) or in a directory (tests, IDE).
+     */
+    static Map<String, byte[]> readClasspathFolder(String folder) {
+        URL marker = StaticSite.class.getClassLoader().getResource(folder + "/index.html");
+        if (marker == null) {
+            throw new IllegalStateException("classpath /" + folder + "/index.html is missing: the UI is not in the build");
+        }
+        try {
+            URI uri = marker.toURI();
+            if (uri.getScheme().equals("jar")) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                // The jar's file system stays open: closing it would break others that share it.
+                return readTree(fs.getPath("/" + folder));
+            }
+            return readTree(Path.of(uri).getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, byte[]> readTree(Path root) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                StringBuilder key = new StringBuilder();
+                for (Path part : root.relativize(p)) {
+                    key.append('/').append(part);
+                }
+                out.put(key.toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+}
