@@ -11,6 +11,7 @@ import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
 import conduit.db.DataTier;
 import conduit.db.Database;
+import conduit.db.ReadConsistency;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
@@ -27,7 +28,6 @@ import conduit.web.Auth;
 import conduit.web.ErrorHandling;
 import conduit.web.JsonBody;
 import conduit.web.TransportErrors;
-import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -55,7 +55,7 @@ public final class App implements AutoCloseable {
         try {
             Database db = data.database();
             SessionStore sessions = new InMemorySessionStore(settings.sessions(), System::currentTimeMillis);
-            Auth auth = new Auth(sessions);
+            Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
             UserService users = new UserService(new UserStore(db), sessions, passwords);
@@ -65,6 +65,14 @@ public final class App implements AutoCloseable {
             TagService tags = new TagService(new TagStore(db));
 
             HttpRouting.Builder routing = HttpRouting.builder();
+            // Per-request state lives on the request's thread: clear it when the request ends.
+            routing.addFilter((chain, req, res) -> {
+                try {
+                    chain.proceed();
+                } finally {
+                    ReadConsistency.clear();
+                }
+            });
             ErrorHandling.register(routing);
             routing.register(new UserRoutes(users, auth, settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),
@@ -88,7 +96,8 @@ public final class App implements AutoCloseable {
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder()
                                 .details(true)
-                                .addCheck(() -> writerCheck(data), HealthCheckType.READINESS, "database")
+                                .addCheck(data::writerHealth, HealthCheckType.READINESS, "database-writer")
+                                .addCheck(data::readerHealth, HealthCheckType.READINESS, "database-reader")
                                 .build())
                         .addObserver(MetricsObserver.create())
                         .build())
@@ -119,22 +128,6 @@ public final class App implements AutoCloseable {
             server.stop();
             app.close();
         }
-    }
-
-    private static HealthCheckResponse writerCheck(DataTier data) {
-        var stats = data.writerPool().stats();
-        boolean up;
-        try (var c = data.writerPool().dataSource().getConnection()) {
-            up = c.isValid(1);
-        } catch (Exception e) {
-            up = false;
-        }
-        return HealthCheckResponse.builder()
-                .status(up)
-                .detail("active", stats.getActiveConnections())
-                .detail("idle", stats.getIdleConnections())
-                .detail("waiting", stats.getThreadsAwaitingConnection())
-                .build();
     }
 
     /** Closes pools last: the server must have stopped taking requests before. */

@@ -26,7 +26,11 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
                 ? new DbSettings(env.get("DB_WRITER_URL"), env.get("DB_READER_URL"),
                         required(env, "DB_USERNAME"), env.getOrDefault("DB_PASSWORD", ""),
                         integer(env, "DB_WRITER_POOL_SIZE", 10), integer(env, "DB_READER_POOL_SIZE", 10),
-                        Duration.ofMillis(integer(env, "DB_CONNECT_TIMEOUT_MS", 3000)))
+                        Duration.ofMillis(integer(env, "DB_CONNECT_TIMEOUT_MS", 3000)),
+                        Duration.ofMillis(integer(env, "DB_READ_YOUR_WRITES_MS", 5000)),
+                        Duration.ofMillis(integer(env, "DB_MAX_REPLICA_LAG_MS", 2000)),
+                        Duration.ofMillis(integer(env, "DB_REPLICA_CHECK_MS", 500)),
+                        Duration.ofMillis(integer(env, "DB_READER_BACKOFF_MS", 5000)))
                 : DbSettings.embedded(dataDir);
         SessionPolicy sessions = new SessionPolicy(
                 Duration.ofMinutes(integer(env, "SESSION_IDLE_MINUTES", (int) SessionPolicy.DEFAULT.idle().toMinutes())),

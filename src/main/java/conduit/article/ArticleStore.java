@@ -52,7 +52,7 @@ public final class ArticleStore {
     }
 
     public Optional<Article> bySlug(String slug, long viewerId) {
-        return bySlug(db.read(), slug, viewerId);
+        return db.read(exec -> bySlug(exec, slug, viewerId));
     }
 
     /** Re-reads from the writer: the answer to a write must show that write. */
@@ -63,34 +63,37 @@ public final class ArticleStore {
     public long count(ArticleFilter filter, long viewerId) {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
         where(sql, filter);
-        DbStatementQuery query = db.read().createQuery(sql.toString());
-        bind(query, filter);
-        if (filter.feed()) {
-            query.addParam("viewer", viewerId);
-        }
-        return query.execute().findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L);
+        return db.read(exec -> {
+            DbStatementQuery query = exec.createQuery(sql.toString());
+            bind(query, filter);
+            if (filter.feed()) {
+                query.addParam("viewer", viewerId);
+            }
+            return query.execute().findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L);
+        });
     }
 
     public List<Article> list(ArticleFilter filter, long viewerId, Page page) {
         StringBuilder sql = new StringBuilder(SELECT.formatted(""));
         where(sql, filter);
         sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT :limit OFFSET :offset");
-        DbExecute exec = db.read();
-        DbStatementQuery query = exec.createQuery(sql.toString());
-        bind(query, filter);
-        query.addParam("viewer", viewerId);
-        query.addParam("limit", page.limit()).addParam("offset", page.offset());
-        List<DbRow> rows = query.execute().toList();
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        List<Long> ids = rows.stream().map(r -> Rows.longValue(r, "id")).toList();
-        Map<Long, List<String>> tags = tagsOf(exec, ids);
-        List<Article> out = new ArrayList<>(rows.size());
-        for (DbRow r : rows) {
-            out.add(article(r, null, tags.getOrDefault(Rows.longValue(r, "id"), List.of())));
-        }
-        return out;
+        return db.read(exec -> {
+            DbStatementQuery query = exec.createQuery(sql.toString());
+            bind(query, filter);
+            query.addParam("viewer", viewerId);
+            query.addParam("limit", page.limit()).addParam("offset", page.offset());
+            List<DbRow> rows = query.execute().toList();
+            if (rows.isEmpty()) {
+                return List.<Article>of();
+            }
+            List<Long> ids = rows.stream().map(r -> Rows.longValue(r, "id")).toList();
+            Map<Long, List<String>> tags = tagsOf(exec, ids);
+            List<Article> out = new ArrayList<>(rows.size());
+            for (DbRow r : rows) {
+                out.add(article(r, null, tags.getOrDefault(Rows.longValue(r, "id"), List.of())));
+            }
+            return out;
+        });
     }
 
     private static void where(StringBuilder sql, ArticleFilter f) {

@@ -42,14 +42,14 @@ public final class CommentStore {
 
     /** Oldest first, as a conversation reads. */
     public List<Comment> list(long articleId, long viewerId, Page page) {
-        return db.read().createQuery(SELECT + "WHERE c.article_id = :article ORDER BY c.id LIMIT :limit OFFSET :offset")
+        return db.read(exec -> exec.createQuery(SELECT + "WHERE c.article_id = :article ORDER BY c.id LIMIT :limit OFFSET :offset")
                 .addParam("viewer", viewerId)
                 .addParam("article", articleId)
                 .addParam("limit", page.limit())
                 .addParam("offset", page.offset())
                 .execute()
                 .map(CommentStore::comment)
-                .toList();
+                .toList());
     }
 
     /** Read from the writer: the answer to a write must show that write. */

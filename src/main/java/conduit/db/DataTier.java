@@ -1,21 +1,28 @@
 package conduit.db;
 
+import java.sql.Connection;
+
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.metrics.api.Metrics;
 
 /**
  * Builds the connection pools and DbClients for the configured database, migrates the schema on
- * the writer, and closes everything last on shutdown.
+ * the writer, watches the replica, and closes everything last on shutdown.
  */
 public final class DataTier implements AutoCloseable {
     private final HikariConnectionPool writerPool;
     private final HikariConnectionPool readerPool;
+    private final ReplicaMonitor replica;
     private final Database database;
 
-    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, Database database) {
+    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica, Database database) {
         this.writerPool = writerPool;
         this.readerPool = readerPool;
+        this.replica = replica;
         this.database = database;
     }
 
@@ -25,12 +32,14 @@ public final class DataTier implements AutoCloseable {
         try {
             Migrations.run(writer.dataSource(), settings.dbType());
             DbClient writerClient = client(writer);
-            DbClient readerClient = writerClient;
-            if (settings.splitReads()) {
-                reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true);
-                readerClient = client(reader);
+            if (!settings.splitReads()) {
+                return new DataTier(writer, null, null, new Database(writerClient));
             }
-            return new DataTier(writer, reader, new Database(writerClient, readerClient));
+            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true);
+            DbClient readerClient = client(reader);
+            ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, settings.replicaCheck().toMillis(),
+                    settings.maxReplicaLag().toMillis(), settings.readerBackoff().toMillis());
+            return new DataTier(writer, reader, replica, new Database(writerClient, readerClient, replica));
         } catch (RuntimeException e) {
             writer.close();
             if (reader != null) {
@@ -40,7 +49,7 @@ public final class DataTier implements AutoCloseable {
         }
     }
 
-    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean readOnly) {
+    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
@@ -50,9 +59,12 @@ public final class DataTier implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, size));
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
-        config.setReadOnly(readOnly);
-        // Fail fast at start-up when the database is unreachable, instead of serving 500s later.
-        config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
+        config.setReadOnly(reader);
+        // Writer: fail start-up when it is unreachable, rather than serve 503s. Reader: start
+        // anyway; reads use the writer until the reader answers.
+        config.setInitializationFailTimeout(reader ? -1 : settings.connectionTimeout().toMillis());
+        // hikaricp_connections_{active,idle,pending,...}{pool="writer|reader"} on /observe/metrics.
+        config.setMetricRegistry(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
         return new HikariConnectionPool(config, settings.dbType());
     }
 
@@ -64,12 +76,51 @@ public final class DataTier implements AutoCloseable {
         return database;
     }
 
-    public HikariConnectionPool writerPool() {
-        return writerPool;
+    /** Readiness: the writer must answer. */
+    public HealthCheckResponse writerHealth() {
+        return poolHealth(writerPool).status(probe(writerPool)).build();
+    }
+
+    /**
+     * The reader is a soft dependency: reads fall back to the writer, so this check never fails
+     * readiness; it reports "degraded" in its details instead.
+     */
+    public HealthCheckResponse readerHealth() {
+        if (readerPool == null) {
+            return HealthCheckResponse.builder().status(true).detail("mode", "single database").build();
+        }
+        // No probe here: the monitor already checks the reader, and a dead reader must not make
+        // the readiness endpoint wait for a connection timeout.
+        HealthCheckResponse.Builder builder = poolHealth(readerPool);
+        boolean usable = replica.avoidReason() == null;
+        return builder.status(true)
+                .detail("degraded", !usable)
+                .detail("reason", usable ? "none" : replica.avoidReason())
+                .detail("lagMillis", replica.lagMillis())
+                .build();
+    }
+
+    private static boolean probe(HikariConnectionPool pool) {
+        try (Connection c = pool.dataSource().getConnection()) {
+            return c.isValid(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static HealthCheckResponse.Builder poolHealth(HikariConnectionPool pool) {
+        HikariPoolMXBean stats = pool.stats();
+        return HealthCheckResponse.builder()
+                .detail("active", stats == null ? 0 : stats.getActiveConnections())
+                .detail("idle", stats == null ? 0 : stats.getIdleConnections())
+                .detail("waiting", stats == null ? 0 : stats.getThreadsAwaitingConnection());
     }
 
     @Override
     public void close() {
+        if (replica != null) {
+            replica.close();
+        }
         if (readerPool != null) {
             readerPool.close();
         }

@@ -7,24 +7,67 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 
 /**
- * The application's view of the data tier: statements that write (and transactions) go to the
- * writer; reads go where {@link #read()} decides.
+ * The application's view of the data tier. Writes and transactions go to the writer. Reads go to
+ * the reader, except when the request's session wrote recently (read-your-writes), or the reader
+ * is failing or lagging past its bound: then they go to the writer, and a metric says why.
  */
 public final class Database {
     private final DbClient writer;
     private final DbClient reader;
+    private final ReplicaMonitor replica;
+    private final DbMetrics metrics;
 
-    public Database(DbClient writer, DbClient reader) {
+    /** One database for reads and writes (embedded mode). */
+    public Database(DbClient single) {
+        this(single, single, null);
+    }
+
+    /** A writer and a reader, with the monitor that decides when the reader may be used. */
+    public Database(DbClient writer, DbClient reader, ReplicaMonitor replica) {
         this.writer = writer;
         this.reader = reader;
+        this.replica = replica;
+        this.metrics = DbMetrics.global();
     }
 
     public DbExecute write() {
         return writer.execute();
     }
 
-    public DbExecute read() {
-        return reader.execute();
+    /**
+     * Runs a read on the pool it belongs on. The query must finish its work inside the function
+     * (collect its rows), so that a reader failure surfaces here and can be retried on the writer.
+     */
+    public <T> T read(Function<DbExecute, T> query) {
+        if (replica != null && reader != writer && useReader()) {
+            try {
+                T result = query.apply(reader.execute());
+                metrics.read(true);
+                return result;
+            } catch (RuntimeException e) {
+                if (!Connectivity.isConnectionFailure(e)) {
+                    throw e;
+                }
+                replica.readerFailed();
+                metrics.fallback("error");
+            }
+        }
+        T result = query.apply(writer.execute());
+        metrics.read(false);
+        return result;
+    }
+
+    private boolean useReader() {
+        if (ReadConsistency.readFromWriter()) {
+            metrics.readYourWrites();
+            return false;
+        }
+        String avoid = replica.avoidReason();
+        if (avoid != null) {
+            metrics.fallback(avoid);
+            return false;
+        }
+        return true;
     }
 
     /** Runs the work in one writer transaction: committed when it returns, rolled back when it throws. */

@@ -6,6 +6,11 @@ import java.time.Duration;
 /**
  * Where the data lives. Embedded mode: one H2 file (MySQL mode) under the data directory, used as
  * both writer and reader. MySQL mode: an Aurora-style writer endpoint and reader endpoint.
+ *
+ * @param readYourWrites how long after a session's write its reads stay on the writer
+ * @param maxReplicaLag  lag beyond which reads leave the reader until it catches up
+ * @param replicaCheck   how often the replica's lag and health are measured
+ * @param readerBackoff  how long reads avoid a reader that failed to connect
  */
 public record DbSettings(String writerUrl,
                          String readerUrl,
@@ -13,12 +18,17 @@ public record DbSettings(String writerUrl,
                          String password,
                          int writerPoolSize,
                          int readerPoolSize,
-                         Duration connectionTimeout) {
+                         Duration connectionTimeout,
+                         Duration readYourWrites,
+                         Duration maxReplicaLag,
+                         Duration replicaCheck,
+                         Duration readerBackoff) {
 
     public static DbSettings embedded(Path dataDir) {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("conduit")
                 + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
-        return new DbSettings(url, url, "sa", "", 10, 0, Duration.ofSeconds(5));
+        return new DbSettings(url, url, "sa", "", 10, 0, Duration.ofSeconds(5),
+                Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
     public boolean embedded() {
@@ -32,5 +42,11 @@ public record DbSettings(String writerUrl,
 
     public String dbType() {
         return embedded() ? "h2" : "mysql";
+    }
+
+    /** The same settings with other replica bounds (tests use a long lag bound to observe the reader). */
+    public DbSettings withReplicaBounds(Duration readYourWrites, Duration maxReplicaLag) {
+        return new DbSettings(writerUrl, readerUrl, username, password, writerPoolSize, readerPoolSize,
+                connectionTimeout, readYourWrites, maxReplicaLag, replicaCheck, readerBackoff);
     }
 }

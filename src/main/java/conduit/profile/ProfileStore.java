@@ -19,7 +19,7 @@ public final class ProfileStore {
     }
 
     public Optional<Found> byUsername(String username, long viewerId) {
-        return db.read().createGet("""
+        return db.read(exec -> exec.createGet("""
                         SELECT u.id, u.username, u.bio, u.image,
                                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = :viewer AND f.followee_id = u.id) AS following
                         FROM users u WHERE u.username = :username""")
@@ -27,7 +27,7 @@ public final class ProfileStore {
                 .addParam("username", username)
                 .execute()
                 .map(row -> new Found(Rows.longValue(row, "id"), new Profile(Rows.string(row, "username"),
-                        Rows.string(row, "bio"), Rows.string(row, "image"), Rows.bool(row, "following"))));
+                        Rows.string(row, "bio"), Rows.string(row, "image"), Rows.bool(row, "following")))));
     }
 
     /** Idempotent: following twice is one follow. */

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * they are not shared between instances (the Redis store is for that).
  */
 public final class InMemorySessionStore implements SessionStore {
-    private record Entry(long userId, long createdAt, long expiresAt) {
+    private record Entry(long userId, long createdAt, long expiresAt, long lastWriteAt) {
     }
 
     private final Map<String, Entry> byHash = new ConcurrentHashMap<>();
@@ -29,7 +29,7 @@ public final class InMemorySessionStore implements SessionStore {
         String token = Tokens.newToken();
         String hash = Tokens.hash(token);
         long now = clock.getAsLong();
-        byHash.put(hash, new Entry(userId, now, policy.expiresAt(now, now)));
+        byHash.put(hash, new Entry(userId, now, policy.expiresAt(now, now), 0));
         hashesByUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(hash);
         return token;
     }
@@ -39,11 +39,17 @@ public final class InMemorySessionStore implements SessionStore {
         String hash = Tokens.hash(token);
         long now = clock.getAsLong();
         Entry entry = byHash.computeIfPresent(hash, (h, e) ->
-                e.expiresAt() <= now ? null : new Entry(e.userId(), e.createdAt(), policy.expiresAt(e.createdAt(), now)));
+                e.expiresAt() <= now ? null
+                        : new Entry(e.userId(), e.createdAt(), policy.expiresAt(e.createdAt(), now), e.lastWriteAt()));
         if (entry == null) {
             return Optional.empty();
         }
-        return Optional.of(new Session(hash, entry.userId(), entry.createdAt()));
+        return Optional.of(new Session(hash, entry.userId(), entry.createdAt(), entry.lastWriteAt()));
+    }
+
+    @Override
+    public void markWrite(String token, long at) {
+        byHash.computeIfPresent(Tokens.hash(token), (h, e) -> new Entry(e.userId(), e.createdAt(), e.expiresAt(), at));
     }
 
     @Override

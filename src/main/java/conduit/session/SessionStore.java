@@ -15,6 +15,9 @@ public interface SessionStore {
     /** The live session behind the token, extending its idle expiry; empty when unknown or expired. */
     Optional<Session> find(String token);
 
+    /** Records that the session is writing now (for read-your-writes across instances). */
+    void markWrite(String token, long at);
+
     /** Ends the session behind the token (logout). */
     void revoke(String token);
 

@@ -15,13 +15,13 @@ public final class TagStore {
 
     /** The newest {@code max} tags that some article still carries. */
     public List<String> inUse(int max) {
-        return db.read().createQuery("""
+        return db.read(exec -> exec.createQuery("""
                         SELECT t.name FROM tags t
                         WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id)
                         ORDER BY t.id DESC LIMIT :max""")
                 .addParam("max", max)
                 .execute()
                 .map(r -> Rows.string(r, "name"))
-                .toList();
+                .toList());
     }
 }

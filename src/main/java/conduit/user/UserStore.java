@@ -34,7 +34,7 @@ public final class UserStore {
     }
 
     public Optional<User> byId(long id) {
-        return db.read().get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(UserStore::user);
+        return db.read(exec -> exec.get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(UserStore::user));
     }
 
     /** Reads from the writer: used right after a write, and for login (never a stale password). */

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import conduit.common.Failure;
+import conduit.db.ReadConsistency;
 import conduit.session.Session;
 import conduit.session.SessionStore;
 import conduit.session.Tokens;
@@ -20,9 +21,11 @@ public final class Auth {
     /** Methods that change nothing, so need no CSRF token. */
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
     private final SessionStore sessions;
+    private final ReadConsistency consistency;
 
-    public Auth(SessionStore sessions) {
+    public Auth(SessionStore sessions, ReadConsistency consistency) {
         this.sessions = sessions;
+        this.consistency = consistency;
     }
 
     /** The caller, or 401 when there is no valid session. */
@@ -34,6 +37,12 @@ public final class Auth {
             throw new Failure(Failure.Kind.FORBIDDEN, "csrf", "is missing or invalid");
         }
         Session session = lookup(token).orElseThrow(Failure::invalidToken);
+        if (!SAFE.contains(request.prologue().method())) {
+            // Marked before the write happens: by the time the client sees the answer, every
+            // instance already knows to read this session's data from the writer.
+            sessions.markWrite(token, System.currentTimeMillis());
+            consistency.writing();
+        }
         return new Caller(session.userId(), token, viaCookie);
     }
 
@@ -63,7 +72,9 @@ public final class Auth {
     }
 
     private Optional<Session> lookup(String token) {
-        return Tokens.wellFormed(token) ? sessions.find(token) : Optional.empty();
+        Optional<Session> session = Tokens.wellFormed(token) ? sessions.find(token) : Optional.empty();
+        session.ifPresent(s -> consistency.sessionSeen(s.lastWriteAt(), System.currentTimeMillis()));
+        return session;
     }
 
     static Optional<String> headerToken(ServerRequest request) {

@@ -4,6 +4,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 import conduit.common.Failure;
+import conduit.db.Connectivity;
+import io.helidon.http.HeaderNames;
 import io.helidon.common.Weighted;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpFeature;
@@ -23,6 +25,13 @@ public final class ErrorHandling {
     public static void register(HttpRouting.Builder routing) {
         routing.error(Failure.class, (req, res, failure) -> respond(res, failure));
         routing.error(Exception.class, (req, res, e) -> {
+            if (Connectivity.isConnectionFailure(e)) {
+                // The database is unreachable (failover, restart): a retryable 503, not a bug.
+                LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
+                res.header(HeaderNames.RETRY_AFTER, "1");
+                Responses.error(res, Status.SERVICE_UNAVAILABLE_503, "database", "is temporarily unavailable");
+                return;
+            }
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " "
                     + req.path().path(), e);
             if (!res.isSent()) {

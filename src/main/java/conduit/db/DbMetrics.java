@@ -1,0 +1,53 @@
+package conduit.db;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+
+/** Where reads went, and why they left the reader. */
+final class DbMetrics {
+    private final Counter readerReads;
+    private final Counter writerReads;
+    private final Counter fallbackError;
+    private final Counter fallbackDown;
+    private final Counter fallbackLag;
+    private final Counter readYourWrites;
+
+    DbMetrics(MeterRegistry registry) {
+        readerReads = counter(registry, "db.reads", "pool", "reader");
+        writerReads = counter(registry, "db.reads", "pool", "writer");
+        fallbackError = counter(registry, "db.reader.fallbacks", "reason", "error");
+        fallbackDown = counter(registry, "db.reader.fallbacks", "reason", "down");
+        fallbackLag = counter(registry, "db.reader.fallbacks", "reason", "lag");
+        readYourWrites = counter(registry, "db.read.your.writes", null, null);
+    }
+
+    static DbMetrics global() {
+        return new DbMetrics(Metrics.globalRegistry());
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String tag, String value) {
+        Counter.Builder builder = Counter.builder(name);
+        if (tag != null) {
+            builder.tags(Metrics.tags(tag, value));
+        }
+        return registry.getOrCreate(builder);
+    }
+
+    void read(boolean fromReader) {
+        (fromReader ? readerReads : writerReads).increment();
+    }
+
+    void fallback(String reason) {
+        switch (reason) {
+            case "error" -> fallbackError.increment();
+            case "down" -> fallbackDown.increment();
+            case "lag" -> fallbackLag.increment();
+            default -> throw new IllegalArgumentException(reason);
+        }
+    }
+
+    void readYourWrites() {
+        readYourWrites.increment();
+    }
+}

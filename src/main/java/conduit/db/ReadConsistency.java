@@ -1,0 +1,37 @@
+package conduit.db;
+
+/**
+ * Read-your-writes: a session that wrote within the last {@code window} ms reads from the writer,
+ * so its own changes never seem to vanish behind replica lag. The time of the session's last
+ * write is kept in the session store (shared by every instance); this class holds, for the
+ * request being served on this thread, the decision taken from it.
+ */
+public final class ReadConsistency {
+    private static final ThreadLocal<Boolean> FROM_WRITER = new ThreadLocal<>();
+    private final long windowMillis;
+
+    public ReadConsistency(long windowMillis) {
+        this.windowMillis = windowMillis;
+    }
+
+    /** Called once the caller's session is known: its last write decides where this request reads. */
+    public void sessionSeen(long lastWriteAt, long now) {
+        if (lastWriteAt > 0 && now - lastWriteAt < windowMillis) {
+            FROM_WRITER.set(Boolean.TRUE);
+        }
+    }
+
+    /** The request writes: its own reads go to the writer from here on. */
+    public void writing() {
+        FROM_WRITER.set(Boolean.TRUE);
+    }
+
+    static boolean readFromWriter() {
+        return FROM_WRITER.get() != null;
+    }
+
+    /** Forgets the decision: called when the request ends (threads may be reused). */
+    public static void clear() {
+        FROM_WRITER.remove();
+    }
+}

@@ -1,0 +1,110 @@
+// Building DOM without HTML strings: every piece of user data becomes a text node or an
+// attribute value, never markup. (The one exception, sanitised markdown, is in markdown.js.)
+
+/**
+ * h('a', {href: '#/', class: 'x', onclick: fn}, 'text', otherNode, [more, children])
+ * Strings and numbers become text nodes; null/false/undefined children and props are skipped.
+ */
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value == null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'value' || key === 'checked' || key === 'disabled') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(parent, children) {
+  for (const child of [children].flat(Infinity)) {
+    if (child == null || child === false) continue;
+    parent.append(child instanceof Node ? child : String(child));
+  }
+  return parent;
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+const avatarUrl = new URL('./avatar.svg', import.meta.url).pathname;
+
+/** An image URL from user data, or the default avatar when it is empty or not http(s)/same-site. */
+export function imageUrl(url) {
+  if (typeof url !== 'string' || url.trim() === '') return avatarUrl;
+  try {
+    const parsed = new URL(url, location.href);
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.href;
+  } catch {
+    // not a URL
+  }
+  return avatarUrl;
+}
+
+export function avatar(url, className = 'avatar', alt = '') {
+  const img = h('img', { class: className, src: imageUrl(url), alt, width: 32, height: 32, loading: 'lazy' });
+  // A broken link (deleted upload, dead host) falls back to the default picture.
+  img.addEventListener('error', () => {
+    if (img.getAttribute('src') !== avatarUrl) img.src = avatarUrl;
+  }, { once: true });
+  return img;
+}
+
+/** "#/profile/jake" with the dynamic part escaped. */
+export function route(...parts) {
+  return '#/' + parts.map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
+}
+
+export function formatDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** Human sentences from a RealWorld error body: {"errors":{"email":["has already been taken"]}}. */
+export function errorMessages(errors) {
+  const out = [];
+  for (const [field, messages] of Object.entries(errors ?? {})) {
+    for (const message of [messages].flat()) {
+      if (field === 'credentials' && message === 'invalid') out.push('email or password is invalid');
+      else if (field === 'general' || field === 'network') out.push(String(message));
+      else out.push(`${field} ${message}`);
+    }
+  }
+  return out;
+}
+
+/** The error area of a form: a live region that lists messages, empty until there are some. */
+export function errorList() {
+  const box = h('div', { class: 'form-errors', role: 'alert', 'aria-live': 'assertive' });
+  box.show = (errors) => {
+    const messages = errorMessages(errors);
+    clear(box, messages.length ? h('ul', { class: 'error-messages' }, messages.map((m) => h('li', null, m))) : null);
+  };
+  box.clear = () => clear(box);
+  return box;
+}
+
+/** Disables a form's controls while a request runs; always re-enables. */
+export async function busy(form, fn) {
+  const fieldset = form.querySelector('fieldset');
+  if (fieldset) fieldset.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try {
+    return await fn();
+  } finally {
+    if (fieldset) fieldset.disabled = false;
+    form.removeAttribute('aria-busy');
+  }
+}
+
+export function field(labelText, id, control, hint) {
+  control.id = id;
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'form-group' }, h('label', { for: id }, labelText), control, hintEl);
+}

@@ -1,0 +1,121 @@
+// Article (#/article/:slug): the body as sanitised markdown, follow/favourite or edit/delete,
+// and the comments.
+import { api, ApiError } from '../api.js';
+import { avatar, busy, clear, errorList, errorMessages, field, formatDate, h, route } from '../dom.js';
+import { authorLine, favoriteButton, followButton, reportError, tagList } from '../components.js';
+import { renderMarkdown } from '../markdown.js';
+import { navigate } from '../ui.js';
+
+export async function page({ params, user }) {
+  const slug = params[0];
+  let article;
+  try {
+    ({ article } = await api.article(slug));
+  } catch (e) {
+    const node = h('div', { class: 'container page' }, h('h1', null, 'Article not found'),
+      h('p', null, e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load the article.'));
+    node.dataset.title = 'Not found';
+    return node;
+  }
+
+  const mine = user && user.username === article.author.username;
+  // Two sets of actions (banner and after the body) that must stay in step.
+  const favButtons = [];
+  const followButtons = [];
+  const actions = () => {
+    if (mine) {
+      const del = h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger' }, '✕ Delete Article');
+      del.addEventListener('click', async () => {
+        if (!window.confirm('Delete this article? This cannot be undone.')) return;
+        del.disabled = true;
+        try {
+          await api.deleteArticle(article.slug);
+          navigate('#/');
+        } catch (e) {
+          del.disabled = false;
+          reportError(e);
+        }
+      });
+      return [h('a', { class: 'btn btn-sm btn-outline-secondary', href: route('editor', article.slug) }, '✎ Edit Article'), del];
+    }
+    const follow = followButton(article.author, { onChange: () => followButtons.forEach((b) => b.repaint()) });
+    const fav = favoriteButton(article, { onChange: () => favButtons.forEach((b) => b.repaint()) });
+    followButtons.push(follow);
+    favButtons.push(fav);
+    return [follow, fav];
+  };
+
+  const body = h('div', { class: 'article-content' });
+  body.append(renderMarkdown(article.body));
+
+  const node = h('div', { class: 'article-page' },
+    h('div', { class: 'banner' }, h('div', { class: 'container' },
+      h('h1', null, article.title),
+      authorLine(article.author, article.createdAt, ...actions()))),
+    h('div', { class: 'container page' },
+      h('article', { class: 'article-body', 'aria-label': article.title }, body, tagList(article.tagList, { links: true })),
+      h('hr'),
+      h('div', { class: 'article-actions' }, authorLine(article.author, article.createdAt, ...actions())),
+      comments(article.slug, user)));
+  node.dataset.title = article.title;
+  return node;
+}
+
+function comments(slug, user) {
+  const list = h('div', { class: 'comment-list', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading comments…'));
+  const card = (comment) => {
+    const mine = user && comment.author.username === user.username;
+    const del = mine ? h('button', { type: 'button', class: 'btn-link-danger', 'aria-label': 'Delete comment' }, 'Delete') : null;
+    const el = h('div', { class: 'card comment' },
+      h('div', { class: 'card-block' }, h('p', { class: 'card-text' }, comment.body)),
+      h('div', { class: 'card-footer' },
+        h('a', { class: 'comment-author', href: route('profile', comment.author.username) },
+          avatar(comment.author.image, 'avatar comment-avatar'), ' ', comment.author.username),
+        h('time', { class: 'date', datetime: comment.createdAt }, formatDate(comment.createdAt)),
+        del));
+    del?.addEventListener('click', async () => {
+      del.disabled = true;
+      try {
+        await api.deleteComment(slug, comment.id);
+        el.remove();
+      } catch (e) {
+        del.disabled = false;
+        reportError(e);
+      }
+    });
+    return el;
+  };
+
+  api.comments(slug).then(({ comments: all }) => clear(list, all.map(card)),
+    () => clear(list, h('p', { class: 'error' }, 'Could not load comments.')));
+
+  let form = null;
+  if (user) {
+    const errors = errorList();
+    const text = h('textarea', { name: 'body', rows: 3, placeholder: 'Write a comment…', required: true });
+    form = h('form', { class: 'card comment-form', novalidate: true, 'aria-label': 'Add a comment' },
+      errors,
+      h('fieldset', null,
+        h('div', { class: 'card-block' }, field('Write a comment', 'comment-body', text)),
+        h('div', { class: 'card-footer' },
+          avatar(user.image, 'avatar comment-avatar'),
+          h('button', { type: 'submit', class: 'btn btn-sm btn-primary' }, 'Post Comment'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      errors.clear();
+      try {
+        const { comment } = await busy(form, () => api.addComment(slug, text.value));
+        text.value = '';
+        list.prepend(card(comment));
+      } catch (e) {
+        errors.show(e.errors);
+      }
+    });
+  }
+
+  return h('section', { class: 'comments narrow', 'aria-labelledby': 'comments-title' },
+    h('h2', { id: 'comments-title', class: 'visually-hidden' }, 'Comments'),
+    form ?? h('p', null, h('a', { href: '#/login' }, 'Sign in'), ' or ', h('a', { href: '#/register' }, 'sign up'),
+      ' to add comments on this article.'),
+    list);
+}

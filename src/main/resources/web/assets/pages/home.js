@@ -1,0 +1,58 @@
+// Home (#/): Your Feed (signed in), Global Feed, one tag (#/?tag=x); popular tags on the side.
+// Query: feed=you|global, tag=..., page=N. Without feed or tag: your feed when signed in.
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { articleList, tabs } from '../components.js';
+
+export function page({ query, user }) {
+  const tag = query.get('tag') || '';
+  const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
+  let feed = tag ? 'tag' : (query.get('feed') || (user ? 'you' : 'global'));
+  if (feed === 'you' && !user) feed = 'global';
+
+  const link = (params) => {
+    const s = new URLSearchParams(params).toString();
+    return s ? `#/?${s}` : '#/';
+  };
+  const pageHref = (n) => {
+    const params = feed === 'tag' ? { tag } : { feed };
+    if (n > 1) params.page = String(n);
+    return link(params);
+  };
+
+  const items = [];
+  if (user) items.push({ label: 'Your Feed', href: link({ feed: 'you' }), active: feed === 'you' });
+  items.push({ label: 'Global Feed', href: link({ feed: 'global' }), active: feed === 'global' });
+  if (tag) items.push({ label: `# ${tag}`, href: link({ tag }), active: true });
+
+  const load = (offset) => {
+    if (feed === 'you') return api.feed({ limit: 10, offset });
+    return api.articles({ limit: 10, offset, tag: tag || null });
+  };
+
+  const node = h('div', { class: 'home-page' },
+    user ? null : h('div', { class: 'banner' }, h('div', { class: 'container' },
+      h('h1', { class: 'logo-font' }, 'conduit'),
+      h('p', null, 'A place to share your knowledge.'))),
+    h('div', { class: 'container page home-layout' },
+      h('section', { class: 'feed', 'aria-label': 'Articles' },
+        tabs('Feeds', items),
+        articleList(load, pageNo, pageHref)),
+      h('aside', { class: 'sidebar', 'aria-labelledby': 'popular-tags' },
+        h('h2', { id: 'popular-tags' }, 'Popular Tags'),
+        popularTags(tag))));
+  node.dataset.title = tag ? `#${tag}` : 'Home';
+  return node;
+}
+
+function popularTags(selected) {
+  const box = h('div', { class: 'tag-cloud' }, h('p', { class: 'muted' }, 'Loading tags…'));
+  api.tags().then(({ tags }) => {
+    clear(box, tags.length
+      ? h('ul', { class: 'tag-list' }, tags.map((t) => h('li', null,
+        h('a', { class: t === selected ? 'tag-pill active' : 'tag-pill', href: `#/?tag=${encodeURIComponent(t)}`,
+          'aria-current': t === selected ? 'page' : null }, t))))
+      : h('p', { class: 'muted' }, 'No tags are here… yet.'));
+  }, () => clear(box, h('p', { class: 'muted' }, 'Could not load tags.')));
+  return box;
+}

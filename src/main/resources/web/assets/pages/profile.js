@@ -1,0 +1,40 @@
+// Profile (#/profile/:username and #/profile/:username/favorites): who they are, follow, and
+// their articles or the articles they favourited.
+import { api, ApiError } from '../api.js';
+import { avatar, errorMessages, h, route } from '../dom.js';
+import { articleList, followButton, tabs } from '../components.js';
+
+export async function page({ params, query, user }) {
+  const [username, favorites] = params;
+  let profile;
+  try {
+    ({ profile } = await api.profile(username));
+  } catch (e) {
+    const node = h('div', { class: 'container page' }, h('h1', null, 'Profile not found'),
+      h('p', null, e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load the profile.'));
+    node.dataset.title = 'Not found';
+    return node;
+  }
+  const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
+  const mine = user && user.username === profile.username;
+  const base = route('profile', profile.username) + (favorites ? '/favorites' : '');
+  const filter = favorites ? { favorited: profile.username } : { author: profile.username };
+
+  const node = h('div', { class: 'profile-page' },
+    h('div', { class: 'user-info' }, h('div', { class: 'container' },
+      avatar(profile.image, 'avatar user-img', `${profile.username}'s picture`),
+      h('h1', null, profile.username),
+      profile.bio ? h('p', { class: 'bio' }, profile.bio) : null,
+      mine
+        ? h('a', { class: 'btn btn-sm btn-outline-secondary', href: '#/settings' }, '⚙ Edit Profile Settings')
+        : followButton(profile))),
+    h('div', { class: 'container page' },
+      tabs('Articles', [
+        { label: 'My Articles', href: route('profile', profile.username), active: !favorites },
+        { label: 'Favorited Articles', href: `${route('profile', profile.username)}/favorites`, active: Boolean(favorites) },
+      ]),
+      articleList((offset) => api.articles({ ...filter, limit: 10, offset }), pageNo,
+        (n) => (n > 1 ? `${base}?page=${n}` : base))));
+  node.dataset.title = profile.username;
+  return node;
+}

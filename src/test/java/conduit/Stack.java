@@ -1,0 +1,126 @@
+package conduit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import conduit.db.DbSettings;
+import conduit.session.SessionPolicy;
+
+/**
+ * The local stack started by {@code scripts/stack} (real MariaDB writer + replica, Redis, ...),
+ * for integration tests. Settings come from the environment that {@code scripts/stack env} prints.
+ */
+public final class Stack {
+    private Stack() {
+    }
+
+    public static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: start the stack with scripts/stack up and eval scripts/stack env");
+        }
+        return value;
+    }
+
+    /** The app's settings for MySQL mode against the stack, on a free loopback port. */
+    public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
+        Settings fromEnv = Settings.fromEnvironment(System.getenv());
+        DbSettings db = fromEnv.db().withReplicaBounds(readYourWrites, maxLag);
+        return new Settings("127.0.0.1", 0, tempDir(), db, SessionPolicy.DEFAULT);
+    }
+
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("conduit-it");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code scripts/stack ARGS...} and fails the test if it fails. */
+    public static void script(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("scripts/stack"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new AssertionError("scripts/stack " + String.join(" ", args) + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs SQL on the reader as the stack's admin (STOP SLAVE, START SLAVE, ...). */
+    public static void onReader(String sql) {
+        admin("STACK_DB_READER_PORT", sql);
+    }
+
+    public static void onWriter(String sql) {
+        admin("STACK_DB_WRITER_PORT", sql);
+    }
+
+    private static void admin(String portVar, String sql) {
+        String url = "jdbc:mysql://127.0.0.1:" + env(portVar) + "/";
+        try (Connection c = DriverManager.getConnection(url, env("STACK_DB_ADMIN_USER"), env("STACK_DB_ADMIN_PASSWORD"));
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Polls until the condition holds, at most {@code timeout}; fails with the message otherwise. */
+    public static void await(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** One sample from /observe/metrics: the value of the first line starting with the prefix, or 0. */
+    public static double metric(URI base, String linePrefix) {
+        try {
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(base.resolve("/observe/metrics")).header("Accept", "text/plain").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (String line : res.body().split("\n")) {
+                if (line.startsWith(linePrefix)) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,214 @@
+package conduit.web;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The UI's files as the browser gets them: types, validators, caching, compression, CSP, fall-through. */
+@ServerTest
+class StaticSiteTest {
+    private static final Pattern APP_JS = Pattern.compile("src=\"(/assets/([0-9a-f]{16})/app\\.js)\"");
+    private final URI uri;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    StaticSiteTest(URI uri) {
+        this.uri = uri;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        routing.register(new StaticSite());
+        // Stands in for the app's JSON 404: what StaticSite does not serve must reach it.
+        routing.any((req, res) -> res.status(404).send("fell through"));
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri.resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> get(String path, String... headers) throws IOException, InterruptedException {
+        return send("GET", path, headers);
+    }
+
+    private static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse(null);
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private String appJsPath() throws Exception {
+        Matcher m = APP_JS.matcher(text(get("/")));
+        assertTrue(m.find(), "index.html loads app.js from a versioned folder");
+        return m.group(1);
+    }
+
+    @Test
+    void rootIsIndexHtmlWithCspNoCacheAndNosniff() throws Exception {
+        HttpResponse<byte[]> r = get("/");
+        assertEquals(200, r.statusCode());
+        assertEquals("text/html; charset=utf-8", header(r, "Content-Type"));
+        assertEquals(StaticSite.CSP, header(r, "Content-Security-Policy"));
+        assertTrue(header(r, "Content-Security-Policy").contains("script-src 'self'"));
+        assertEquals("no-cache", header(r, "Cache-Control"));
+        assertEquals("nosniff", header(r, "X-Content-Type-Options"));
+        assertTrue(text(r).contains("<!doctype html>"));
+        assertEquals(text(r), text(get("/index.html")));
+    }
+
+    @Test
+    void indexHtmlHasNoLinksToOtherHosts() throws Exception {
+        String html = text(get("/"));
+        assertFalse(html.contains("<script>"), "no inline script");
+        assertFalse(html.contains("style="), "no inline style");
+        assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(html).find(), "nothing from another host");
+    }
+
+    @Test
+    void contentTypesFollowTheExtension() throws Exception {
+        String base = appJsPath().replace("app.js", "");
+        assertEquals("text/javascript; charset=utf-8", header(get(base + "app.js"), "Content-Type"));
+        assertEquals("text/javascript; charset=utf-8", header(get(base + "vendor/purify.es.mjs"), "Content-Type"));
+        assertEquals("text/css; charset=utf-8", header(get(base + "style.css"), "Content-Type"));
+        assertEquals("image/svg+xml", header(get(base + "favicon.svg"), "Content-Type"));
+    }
+
+    @Test
+    void versionedAssetsAreImmutableAndPlainPathsRevalidate() throws Exception {
+        String hashed = appJsPath();
+        HttpResponse<byte[]> immutable = get(hashed);
+        assertEquals(200, immutable.statusCode());
+        assertEquals("public, max-age=31536000, immutable", header(immutable, "Cache-Control"));
+        assertEquals("nosniff", header(immutable, "X-Content-Type-Options"));
+        assertEquals(null, header(immutable, "Content-Security-Policy"), "the CSP goes on pages, not scripts");
+
+        HttpResponse<byte[]> plain = get("/assets/app.js");
+        assertEquals(200, plain.statusCode());
+        assertEquals("no-cache", header(plain, "Cache-Control"));
+        assertArrayEquals(immutable.body(), plain.body());
+    }
+
+    @Test
+    void anotherVersionGetsTheCurrentFileButNotForever() throws Exception {
+        HttpResponse<byte[]> r = get("/assets/0123456789abcdef/app.js");
+        assertEquals(200, r.statusCode());
+        assertEquals("no-cache", header(r, "Cache-Control"));
+        assertArrayEquals(get("/assets/app.js").body(), r.body());
+    }
+
+    @Test
+    void etagAndIfNoneMatchGive304WithoutBody() throws Exception {
+        String path = appJsPath();
+        HttpResponse<byte[]> first = get(path);
+        String etag = header(first, "ETag");
+        assertNotNull(etag);
+        assertTrue(etag.matches("\"[0-9a-f]{32}\""), "a strong ETag: " + etag);
+
+        HttpResponse<byte[]> again = get(path, "If-None-Match", etag);
+        assertEquals(304, again.statusCode());
+        assertEquals(0, again.body().length);
+        assertEquals(etag, header(again, "ETag"));
+
+        assertEquals(304, get("/", "If-None-Match", "\"other\", " + header(get("/"), "ETag")).statusCode());
+        assertEquals(304, get(path, "If-None-Match", "W/" + etag).statusCode(), "If-None-Match compares weakly");
+        assertEquals(200, get(path, "If-None-Match", "\"something-else\"").statusCode());
+    }
+
+    @Test
+    void gzipWhenTheClientAcceptsIt() throws Exception {
+        String path = appJsPath();
+        HttpResponse<byte[]> identity = get(path);
+        HttpResponse<byte[]> gzipped = get(path, "Accept-Encoding", "gzip, deflate, br");
+        assertEquals("gzip", header(gzipped, "Content-Encoding"));
+        assertEquals("Accept-Encoding", header(gzipped, "Vary"));
+        assertEquals("Accept-Encoding", header(identity, "Vary"));
+        assertEquals(null, header(identity, "Content-Encoding"));
+        assertTrue(gzipped.body().length < identity.body().length);
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertArrayEquals(identity.body(), in.readAllBytes());
+        }
+        assertNotEquals(header(identity, "ETag"), header(gzipped, "ETag"), "each encoding has its own strong ETag");
+        assertEquals(304, get(path, "Accept-Encoding", "gzip", "If-None-Match", header(gzipped, "ETag")).statusCode());
+
+        assertEquals(null, header(get(path, "Accept-Encoding", "gzip;q=0, identity"), "Content-Encoding"));
+        assertEquals("gzip", header(get("/", "Accept-Encoding", "br;q=1.0, gzip;q=0.5"), "Content-Encoding"));
+    }
+
+    @Test
+    void headHasTheHeadersButNoBody() throws Exception {
+        HttpResponse<byte[]> get = get("/assets/style.css");
+        HttpResponse<byte[]> head = send("HEAD", "/assets/style.css");
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        assertEquals(header(get, "ETag"), header(head, "ETag"));
+        assertEquals(String.valueOf(get.body().length), header(head, "Content-Length"));
+    }
+
+    @Test
+    void unknownPathsAndOtherMethodsFallThrough() throws Exception {
+        for (String path : new String[] {"/nothing.js", "/api/tags", "/observe/health", "/assets/", "/assets/nope.js",
+                "/assets/vendor/README.md", "/../pom.xml", "/%2e%2e/StaticSite.class"}) {
+            HttpResponse<byte[]> r = get(path);
+            assertEquals(404, r.statusCode(), path);
+            assertEquals("fell through", text(r), path);
+        }
+        assertEquals("fell through", text(send("POST", "/")));
+        assertEquals("fell through", text(send("DELETE", "/assets/app.js")));
+    }
+
+    @Test
+    void acceptEncodingParsing() {
+        assertTrue(StaticSite.acceptsGzip("gzip"));
+        assertTrue(StaticSite.acceptsGzip("deflate, GZIP;q=0.3"));
+        assertTrue(StaticSite.acceptsGzip("*"));
+        assertFalse(StaticSite.acceptsGzip(null));
+        assertFalse(StaticSite.acceptsGzip(""));
+        assertFalse(StaticSite.acceptsGzip("br, deflate"));
+        assertFalse(StaticSite.acceptsGzip("gzip;q=0"));
+        assertFalse(StaticSite.acceptsGzip("gzip;q=0.000"));
+        assertFalse(StaticSite.acceptsGzip("gzip;q=oops"));
+    }
+
+    @Test
+    void theVersionChangesWithAnyAssetAndIsPinnedIntoIndexHtml() {
+        byte[] index = "<script type=\"module\" src=\"/assets/app.js\"></script>".getBytes(StandardCharsets.UTF_8);
+        StaticSite one = new StaticSite(Map.of("/index.html", index, "/assets/app.js", bytes("a"), "/assets/x.css", bytes("b")));
+        StaticSite same = new StaticSite(Map.of("/index.html", index, "/assets/app.js", bytes("a"), "/assets/x.css", bytes("b")));
+        StaticSite changed = new StaticSite(Map.of("/index.html", index, "/assets/app.js", bytes("a"), "/assets/x.css", bytes("c")));
+        assertEquals(one.version(), same.version());
+        assertNotEquals(one.version(), changed.version());
+        assertEquals("<script type=\"module\" src=\"/assets/" + one.version() + "/app.js\"></script>",
+                new String(StaticSite.pinAssets(index, one.version()), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
