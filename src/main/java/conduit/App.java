@@ -15,7 +15,8 @@ import conduit.db.ReadConsistency;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
-import conduit.session.InMemorySessionStore;
+import conduit.cache.QueryCache;
+import conduit.redis.CacheTier;
 import conduit.session.SessionStore;
 import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
@@ -42,27 +43,33 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  */
 public final class App implements AutoCloseable {
     private final DataTier data;
+    private final CacheTier cacheTier;
     private final HttpRouting.Builder routing;
 
-    private App(DataTier data, HttpRouting.Builder routing) {
+    private App(DataTier data, CacheTier cacheTier, HttpRouting.Builder routing) {
         this.data = data;
+        this.cacheTier = cacheTier;
         this.routing = routing;
     }
 
     /** Builds the infrastructure and the features; nothing listens yet. */
     public static App wire(Settings settings) {
         DataTier data = DataTier.start(settings.db());
+        CacheTier cacheTier = null;
         try {
             Database db = data.database();
-            SessionStore sessions = new InMemorySessionStore(settings.sessions(), System::currentTimeMillis);
+            cacheTier = CacheTier.start(settings.redis(), settings.sessions(), settings.cacheTtl(), settings.logins(),
+                    db::readFreshSince);
+            SessionStore sessions = cacheTier.sessions();
+            QueryCache cache = cacheTier.cache();
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-            UserService users = new UserService(new UserStore(db), sessions, passwords);
+            UserService users = new UserService(new UserStore(db), sessions, passwords, cache);
             ProfileService profiles = new ProfileService(new ProfileStore(db));
-            ArticleService articles = new ArticleService(new ArticleStore(db));
+            ArticleService articles = new ArticleService(new ArticleStore(db), cache);
             CommentService comments = new CommentService(new CommentStore(db), articles);
-            TagService tags = new TagService(new TagStore(db));
+            TagService tags = new TagService(new TagStore(db), cache);
 
             HttpRouting.Builder routing = HttpRouting.builder();
             // Per-request state lives on the request's thread: clear it when the request ends.
@@ -74,15 +81,18 @@ public final class App implements AutoCloseable {
                 }
             });
             ErrorHandling.register(routing);
-            routing.register(new UserRoutes(users, auth, settings.sessions().absolute()),
+            routing.register(new UserRoutes(users, auth, cacheTier.logins(), settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),
                     new ArticleRoutes(articles, auth),
                     new CommentRoutes(comments, auth),
                     new TagRoutes(tags),
                     new ApiDocs());
             ErrorHandling.registerNotFound(routing);
-            return new App(data, routing);
+            return new App(data, cacheTier, routing);
         } catch (RuntimeException e) {
+            if (cacheTier != null) {
+                cacheTier.close();
+            }
             data.close();
             throw e;
         }
@@ -98,6 +108,7 @@ public final class App implements AutoCloseable {
                                 .details(true)
                                 .addCheck(data::writerHealth, HealthCheckType.READINESS, "database-writer")
                                 .addCheck(data::readerHealth, HealthCheckType.READINESS, "database-reader")
+                                .addCheck(cacheTier::health, HealthCheckType.READINESS, "redis")
                                 .build())
                         .addObserver(MetricsObserver.create())
                         .build())
@@ -133,6 +144,7 @@ public final class App implements AutoCloseable {
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        cacheTier.close();
         data.close();
     }
 }

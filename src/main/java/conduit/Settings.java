@@ -2,9 +2,13 @@ package conduit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 import conduit.db.DbSettings;
+import conduit.ratelimit.LoginLimiter;
+import conduit.redis.RedisSettings;
 import conduit.session.SessionPolicy;
 
 /**
@@ -16,8 +20,12 @@ import conduit.session.SessionPolicy;
  * @param dataDir  {@code CONDUIT_DATA_DIR}, default {@code ./data}: the embedded database and files
  * @param db       the data tier: embedded H2, or {@code DB_WRITER_URL} / {@code DB_READER_URL}
  * @param sessions session lifetimes ({@code SESSION_IDLE_MINUTES}, {@code SESSION_MAX_HOURS})
+ * @param redis    sessions, query cache and rate limits in Redis ({@code REDIS_URL}), or null for in-process
+ * @param cacheTtl how long a cached public read may live at most ({@code CACHE_TTL_MS})
+ * @param logins   login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
  */
-public record Settings(String host, int port, Path dataDir, DbSettings db, SessionPolicy sessions) {
+public record Settings(String host, int port, Path dataDir, DbSettings db, SessionPolicy sessions,
+                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins) {
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String port = first(env, "PORT", "SERVER_PORT", "8080");
@@ -35,17 +43,66 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
         SessionPolicy sessions = new SessionPolicy(
                 Duration.ofMinutes(integer(env, "SESSION_IDLE_MINUTES", (int) SessionPolicy.DEFAULT.idle().toMinutes())),
                 Duration.ofHours(integer(env, "SESSION_MAX_HOURS", (int) SessionPolicy.DEFAULT.absolute().toHours())));
-        return new Settings(env.getOrDefault("HOST", "0.0.0.0"), Integer.parseInt(port), dataDir, db, sessions);
+        LoginLimiter.Limits logins = new LoginLimiter.Limits(
+                integer(env, "LOGIN_LIMIT_PER_ACCOUNT", LoginLimiter.Limits.DEFAULT.perAccount()),
+                integer(env, "LOGIN_LIMIT_PER_ADDRESS", LoginLimiter.Limits.DEFAULT.perAddress()),
+                Duration.ofSeconds(integer(env, "LOGIN_LIMIT_WINDOW_SECONDS", (int) LoginLimiter.Limits.DEFAULT.window().toSeconds())));
+        return new Settings(env.getOrDefault("HOST", "0.0.0.0"), Integer.parseInt(port), dataDir, db, sessions,
+                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins);
+    }
+
+    /** Redis from {@code REDIS_URL} (redis:// or rediss://) or {@code REDIS_CLUSTER_NODES}; null when neither is set. */
+    private static RedisSettings redis(Map<String, String> env) {
+        String url = env.get("REDIS_URL");
+        String nodes = env.get("REDIS_CLUSTER_NODES");
+        if ((url == null || url.isBlank()) && (nodes == null || nodes.isBlank())) {
+            return null;
+        }
+        List<String> cluster = List.of();
+        if (nodes != null && !nodes.isBlank()) {
+            cluster = List.of(nodes.split(","));
+        } else if (Boolean.parseBoolean(env.getOrDefault("REDIS_CLUSTER", "false"))) {
+            URI seed = URI.create(url);
+            cluster = List.of(seed.getHost() + ":" + (seed.getPort() > 0 ? seed.getPort() : 6379));
+        }
+        String ca = env.get("REDIS_TLS_CA_FILE");
+        return new RedisSettings(url == null || url.isBlank() ? null : URI.create(url), cluster,
+                env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD"),
+                ca == null || ca.isBlank() ? null : Path.of(ca),
+                Duration.ofMillis(integer(env, "REDIS_TIMEOUT_MS", 500)), integer(env, "REDIS_POOL_SIZE", 32));
     }
 
     /** Embedded defaults on a free port, with data under the given directory: for tests. */
     public static Settings embedded(Path dataDir) {
-        return new Settings("127.0.0.1", 0, dataDir, DbSettings.embedded(dataDir), SessionPolicy.DEFAULT);
+        return new Settings("127.0.0.1", 0, dataDir, DbSettings.embedded(dataDir), SessionPolicy.DEFAULT,
+                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT);
     }
 
-    /** A one-word description of the wiring, for the start-up line. */
+    /** The same settings listening on a free loopback port with data under the given directory (tests). */
+    public Settings onFreeLoopbackPort(Path dir) {
+        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins);
+    }
+
+    /** The same settings with another database. */
+    public Settings withDb(DbSettings db) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+    }
+
+    /** The same settings with another Redis (or none). */
+    public Settings withRedis(RedisSettings redis) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+    }
+
+    /** The same settings with other login limits. */
+    public Settings withLogins(LoginLimiter.Limits logins) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+    }
+
+    /** A short description of the wiring, for the start-up line. */
     public String mode() {
-        return db.embedded() ? "embedded (H2 file, in-process sessions)" : "mysql (writer + reader)";
+        String data = db.embedded() ? "embedded H2" : "mysql writer + reader";
+        String cache = redis == null ? "in-process sessions and cache" : redis.cluster() ? "redis cluster" : "redis";
+        return data + ", " + cache;
     }
 
     private static String first(Map<String, String> env, String a, String b, String fallback) {

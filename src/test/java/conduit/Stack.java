@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import conduit.db.DbSettings;
-import conduit.session.SessionPolicy;
+import conduit.redis.RedisSettings;
+
 
 /**
  * The local stack started by {@code scripts/stack} (real MariaDB writer + replica, Redis, ...),
@@ -38,8 +38,18 @@ public final class Stack {
     /** The app's settings for MySQL mode against the stack, on a free loopback port. */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        DbSettings db = fromEnv.db().withReplicaBounds(readYourWrites, maxLag);
-        return new Settings("127.0.0.1", 0, tempDir(), db, SessionPolicy.DEFAULT);
+        return fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).onFreeLoopbackPort(tempDir());
+    }
+
+    /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */
+    public static Settings redisSettings() {
+        return Settings.embedded(tempDir()).withRedis(standaloneRedis());
+    }
+
+    /** The stack's standalone Redis (REDIS_URL), even when cluster nodes are in the environment too. */
+    public static RedisSettings standaloneRedis() {
+        return new RedisSettings(URI.create(env("REDIS_URL")), List.of(), null, env("REDIS_PASSWORD"), null,
+                Duration.ofMillis(500), 8);
     }
 
     public static Path tempDir() {

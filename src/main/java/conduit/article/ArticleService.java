@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import conduit.cache.QueryCache;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
@@ -32,10 +33,15 @@ public final class ArticleService {
     public record Listing(List<Article> articles, long articlesCount) {
     }
 
-    private final ArticleStore store;
+    /** Anonymous views of the global list are cached up to this offset (the pages people read). */
+    static final int CACHED_OFFSETS = 100;
 
-    public ArticleService(ArticleStore store) {
+    private final ArticleStore store;
+    private final QueryCache cache;
+
+    public ArticleService(ArticleStore store, QueryCache cache) {
         this.store = store;
+        this.cache = cache;
     }
 
     public Article create(long authorId, Draft draft) {
@@ -45,6 +51,7 @@ public final class ArticleService {
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
         String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now);
+        cache.invalidateAll();
         return store.bySlugFresh(slug, authorId);
     }
 
@@ -69,7 +76,16 @@ public final class ArticleService {
     }
 
     public Article get(String slug, long viewerId) {
-        return store.bySlug(checkedSlug(slug), viewerId).orElseThrow(ArticleService::notFound);
+        String checked = checkedSlug(slug);
+        if (viewerId == 0) {
+            // Only the anonymous view is cached: it has no per-user fields to leak.
+            Article cached = cache.get("article:" + checked, Article.class, () -> store.bySlug(checked, 0).orElse(null));
+            if (cached == null) {
+                throw notFound();
+            }
+            return cached;
+        }
+        return store.bySlug(checked, viewerId).orElseThrow(ArticleService::notFound);
     }
 
     public Article update(long userId, String slug, Edit edit) {
@@ -96,17 +112,26 @@ public final class ArticleService {
             }
             return null;
         });
+        cache.invalidateAll();
         return store.bySlugFresh(newSlug, userId);
     }
 
     public void delete(long userId, String slug) {
         store.delete(owned(slug, userId).id());
+        cache.invalidateAll();
     }
 
     public Listing list(ArticleFilter filter, long viewerId, Page page) {
         if (filter.feed() && viewerId == 0) {
             throw Failure.missingToken();
         }
+        if (viewerId == 0 && filter.equals(ArticleFilter.ALL) && page.offset() < CACHED_OFFSETS) {
+            return cache.get("articles:" + page.limit() + ":" + page.offset(), Listing.class, () -> load(filter, 0, page));
+        }
+        return load(filter, viewerId, page);
+    }
+
+    private Listing load(ArticleFilter filter, long viewerId, Page page) {
         long count = store.count(filter, viewerId);
         List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page);
         return new Listing(articles, count);
@@ -115,12 +140,14 @@ public final class ArticleService {
     public Article favorite(long userId, String slug) {
         long id = idOf(slug);
         store.favorite(userId, id, Clock.now());
+        cache.invalidateAll();
         return store.bySlugFresh(slug, userId);
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
         store.unfavorite(userId, id);
+        cache.invalidateAll();
         return store.bySlugFresh(slug, userId);
     }
 

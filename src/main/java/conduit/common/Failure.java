@@ -15,12 +15,18 @@ public final class Failure extends RuntimeException {
 
     private final Kind kind;
     private final Map<String, List<String>> errors;
+    private final long retryAfterSeconds;
 
     public Failure(Kind kind, String field, String message) {
+        this(kind, field, message, 0);
+    }
+
+    private Failure(Kind kind, String field, String message, long retryAfterSeconds) {
         // No stack trace: these are expected outcomes on hot paths, not bugs.
         super(field + " " + message, null, false, false);
         this.kind = kind;
         this.errors = Map.of(field, List.of(message));
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static Failure invalid(String field, String message) {
@@ -60,7 +66,17 @@ public final class Failure extends RuntimeException {
     }
 
     public static Failure unavailable(String what) {
-        return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable");
+        return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable", 1);
+    }
+
+    public static Failure rateLimited(long retryAfterSeconds) {
+        return new Failure(Kind.RATE_LIMITED, "login", "too many attempts, retry in " + retryAfterSeconds + " s",
+                retryAfterSeconds);
+    }
+
+    /** Seconds the client should wait before retrying (429, 503), or 0. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Kind kind() {

@@ -1,6 +1,7 @@
 package conduit.db;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -12,6 +13,7 @@ import io.helidon.dbclient.DbTransaction;
  * is failing or lagging past its bound: then they go to the writer, and a metric says why.
  */
 public final class Database {
+    private static final long CLOCK_MARGIN_MILLIS = 100;
     private final DbClient writer;
     private final DbClient reader;
     private final ReplicaMonitor replica;
@@ -68,6 +70,19 @@ public final class Database {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Runs a loader so that its reads see every write committed before {@code since}: on the
+     * reader if it has caught up that far, else on the writer. For cache fills, which must not
+     * store what a lagging replica still shows.
+     */
+    public <T> T readFreshSince(long since, Supplier<T> loader) {
+        // Clocks of different instances agree only roughly (NTP): keep a margin.
+        if (replica == null || replica.caughtUpTo() > since + CLOCK_MARGIN_MILLIS) {
+            return loader.get();
+        }
+        return ReadConsistency.fromWriterDuring(loader);
     }
 
     /** Runs the work in one writer transaction: committed when it returns, rolled back when it throws. */

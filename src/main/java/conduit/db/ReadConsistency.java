@@ -26,6 +26,19 @@ public final class ReadConsistency {
         FROM_WRITER.set(Boolean.TRUE);
     }
 
+    /** Runs the loader with its reads on the writer, then restores the request's own choice. */
+    static <T> T fromWriterDuring(java.util.function.Supplier<T> loader) {
+        Boolean before = FROM_WRITER.get();
+        FROM_WRITER.set(Boolean.TRUE);
+        try {
+            return loader.get();
+        } finally {
+            if (before == null) {
+                FROM_WRITER.remove();
+            }
+        }
+    }
+
     static boolean readFromWriter() {
         return FROM_WRITER.get() != null;
     }

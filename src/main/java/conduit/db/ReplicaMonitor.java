@@ -33,6 +33,7 @@ public final class ReplicaMonitor implements AutoCloseable {
     private final Deque<Long> unseenBeats = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
     private volatile long lagMillis;
+    private volatile long caughtUpTo;
     private volatile long readerDownUntil;
 
     public ReplicaMonitor(DbClient writer, DbClient reader, long intervalMillis, long maxLagMillis, long backoffMillis) {
@@ -64,6 +65,11 @@ public final class ReplicaMonitor implements AutoCloseable {
         readerDownUntil = System.currentTimeMillis() + backoffMillis;
     }
 
+    /** Every write committed on the writer before this time (this instance's clock) is on the reader. */
+    public long caughtUpTo() {
+        return caughtUpTo;
+    }
+
     public long lagMillis() {
         return lagMillis;
     }
@@ -89,6 +95,7 @@ public final class ReplicaMonitor implements AutoCloseable {
         try {
             long seen = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", instanceId)
                     .map(r -> Rows.longValue(r, "beat_at")).orElse(0L);
+            caughtUpTo = Math.max(caughtUpTo, seen);
             long oldestUnseen;
             synchronized (unseenBeats) {
                 while (!unseenBeats.isEmpty() && unseenBeats.peekFirst() <= seen) {

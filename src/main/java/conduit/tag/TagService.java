@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import conduit.cache.QueryCache;
+
 /** The tag cloud. */
 public final class TagService {
     /**
@@ -13,15 +15,19 @@ public final class TagService {
     public static final int MAX_TAGS = 500;
 
     private final TagStore store;
+    private final QueryCache cache;
 
-    public TagService(TagStore store) {
+    public TagService(TagStore store, QueryCache cache) {
         this.store = store;
+        this.cache = cache;
     }
 
     /** Tags in use, alphabetical. */
     public List<String> all() {
-        List<String> tags = new ArrayList<>(store.inUse(MAX_TAGS));
-        Collections.sort(tags);
-        return tags;
+        return List.of(cache.get("tags", String[].class, () -> {
+            List<String> tags = new ArrayList<>(store.inUse(MAX_TAGS));
+            Collections.sort(tags);
+            return tags.toArray(String[]::new);
+        }));
     }
 }

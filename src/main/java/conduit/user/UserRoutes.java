@@ -3,7 +3,9 @@ package conduit.user;
 import java.time.Duration;
 import java.util.Map;
 
+import conduit.ratelimit.LoginLimiter;
 import conduit.web.Auth;
+import conduit.web.Forwarded;
 import conduit.web.BrowserSession;
 import conduit.web.Caller;
 import conduit.web.JsonBody;
@@ -25,11 +27,13 @@ public final class UserRoutes implements HttpService {
 
     private final UserService users;
     private final Auth auth;
+    private final LoginLimiter limiter;
     private final Duration sessionLifetime;
 
-    public UserRoutes(UserService users, Auth auth, Duration sessionLifetime) {
+    public UserRoutes(UserService users, Auth auth, LoginLimiter limiter, Duration sessionLifetime) {
         this.users = users;
         this.auth = auth;
+        this.limiter = limiter;
         this.sessionLifetime = sessionLifetime;
     }
 
@@ -51,7 +55,12 @@ public final class UserRoutes implements HttpService {
 
     private void login(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req, "user");
-        UserService.Authenticated result = users.login(body.string("email"), body.string("password"));
+        String email = body.string("email");
+        String password = body.string("password");
+        if (email != null && !email.isBlank() && password != null && !password.isEmpty()) {
+            limiter.check(email, Forwarded.clientAddress(req));
+        }
+        UserService.Authenticated result = users.login(email, password);
         signedIn(req, res, result);
     }
 

@@ -3,6 +3,7 @@ package conduit.user;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import conduit.cache.QueryCache;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
@@ -35,11 +36,13 @@ public final class UserService {
     private final UserStore store;
     private final SessionStore sessions;
     private final PasswordHasher passwords;
+    private final QueryCache cache;
 
-    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords) {
+    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, QueryCache cache) {
         this.store = store;
         this.sessions = sessions;
         this.passwords = passwords;
+        this.cache = cache;
     }
 
     public Authenticated register(String username, String email, String password) {
@@ -110,6 +113,10 @@ public final class UserService {
         }
         if (passwordChanged) {
             sessions.revokeOthers(userId, currentToken);
+        }
+        if (!username.equals(old.username()) || !java.util.Objects.equals(bio, old.bio())
+                || !java.util.Objects.equals(image, old.image())) {
+            cache.invalidateAll(); // cached articles embed their author's public profile
         }
         return updated;
     }

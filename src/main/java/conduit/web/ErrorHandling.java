@@ -61,6 +61,9 @@ public final class ErrorHandling {
     }
 
     static void respond(ServerResponse res, Failure failure) {
+        if (failure.retryAfterSeconds() > 0) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(failure.retryAfterSeconds()));
+        }
         Status status = switch (failure.kind()) {
             case MALFORMED -> Status.BAD_REQUEST_400;
             case UNAUTHORIZED -> Status.UNAUTHORIZED_401;

@@ -11,6 +11,20 @@ public final class Forwarded {
     private Forwarded() {
     }
 
+    /**
+     * The client's address: the right-most {@code X-Forwarded-For} entry (the one our load
+     * balancer appended; entries left of it are whatever the client claimed), else the peer.
+     */
+    public static String clientAddress(ServerRequest request) {
+        String forwarded = request.headers().first(HeaderNames.X_FORWARDED_FOR).orElse("");
+        int comma = forwarded.lastIndexOf(',');
+        String last = (comma < 0 ? forwarded : forwarded.substring(comma + 1)).trim();
+        if (!last.isEmpty() && last.length() <= 64) {
+            return last;
+        }
+        return request.remotePeer().host();
+    }
+
     /** True when the client spoke HTTPS: to us directly, or to the load balancer in front. */
     public static boolean isHttps(ServerRequest request) {
         if (request.isSecure()) {

@@ -16,10 +16,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 import io.helidon.http.HeaderName;
@@ -36,7 +38,7 @@ import io.helidon.webserver.http.ServerResponse;
  * Serves the browser UI: the classpath folder {@code /web} at {@code /} ({@code /} is
  * {@code index.html}), GET and HEAD only.
  *
- * <p>Everything is read, hashed and gzipped once at start-up (the UI is about 250 KB), so a
+ * <p>Everything is read, hashed and gzipped once at start-up (the UI is under 200 KB), so a
  * request is a map lookup and never touches the file system: no path can reach outside the
  * folder. Paths that name no file fall through to the next route (the app's JSON 404).
  *
@@ -72,20 +74,37 @@ public final class StaticSite implements HttpService {
     private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
     private static final List<String> COMPRESSIBLE = List.of("html", "js", "mjs", "css", "svg", "json", "webmanifest", "ico");
 
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
     /** One file, in both encodings, with its validators. */
     record File(byte[] body, byte[] gzipped, String contentType, String etag, String gzipEtag, boolean html) {
     }
 
     private final Map<String, File> files;
     private final String version;
+    private final String csp;
 
-    /** Loads classpath {@code /web}. */
+    /** Loads classpath {@code /web}; the page may connect to this origin only. */
     public StaticSite() {
-        this(readClasspathFolder(ROOT));
+        this(List.of());
+    }
+
+    /**
+     * Loads classpath {@code /web}, and lets the page also connect to these origins
+     * ({@code https://bucket.s3.eu-west-1.amazonaws.com}): where presigned upload URLs point when
+     * they are not on this origin, since the CSP's {@code default-src 'self'} would block the PUT.
+     */
+    public StaticSite(List<String> uploadOrigins) {
+        this(readClasspathFolder(ROOT), uploadOrigins);
     }
 
     /** From raw files keyed by path ({@code "/index.html"}, {@code "/assets/app.js"}, ...). */
     StaticSite(Map<String, byte[]> raw) {
+        this(raw, List.of());
+    }
+
+    StaticSite(Map<String, byte[]> raw, List<String> uploadOrigins) {
+        this.csp = csp(uploadOrigins);
         this.version = versionOf(raw);
         Map<String, File> built = new TreeMap<>();
         raw.forEach((path, bytes) -> {
@@ -106,6 +125,24 @@ public final class StaticSite implements HttpService {
             throw new IllegalStateException("the UI's index.html is missing from classpath /" + ROOT);
         }
         this.files = Map.copyOf(built);
+    }
+
+    /** {@link #CSP}, plus {@code connect-src 'self' <origins>} when there are upload origins. */
+    static String csp(List<String> uploadOrigins) {
+        if (uploadOrigins.isEmpty()) {
+            return CSP;
+        }
+        for (String origin : uploadOrigins) {
+            if (!ORIGIN.matcher(origin).matches()) {
+                throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + origin);
+            }
+        }
+        return CSP + "; connect-src 'self' " + String.join(" ", uploadOrigins);
+    }
+
+    /** The Content-Security-Policy sent with the pages. */
+    public String contentSecurityPolicy() {
+        return csp;
     }
 
     /** The asset version in {@code /assets/<version>/} paths. */
@@ -149,7 +186,7 @@ public final class StaticSite implements HttpService {
             res.header(HeaderNames.VARY, "Accept-Encoding");
         }
         if (file.html()) {
-            res.header(CSP_HEADER, CSP);
+            res.header(CSP_HEADER, csp);
             res.header(REFERRER_POLICY, "same-origin");
         }
         if (notModified(String.join(",", req.headers().values(HeaderNames.IF_NONE_MATCH)), file)) {
@@ -193,7 +230,7 @@ public final class StaticSite implements HttpService {
         }
         for (String item : acceptEncoding.split(",")) {
             String[] parts = item.split(";");
-            String coding = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+            String coding = parts[0].trim().toLowerCase(Locale.ROOT);
             if (!coding.equals("gzip") && !coding.equals("*")) {
                 continue;
             }
@@ -241,7 +278,7 @@ public final class StaticSite implements HttpService {
     private static String extension(String path) {
         int slash = path.lastIndexOf('/');
         int dot = path.lastIndexOf('.');
-        return dot > slash ? path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
+        return dot > slash ? path.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
     private static String sha256(byte[] bytes) {
@@ -256,7 +293,7 @@ public final class StaticSite implements HttpService {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3 + 64);
         try (GZIPOutputStream gz = new GZIPOutputStream(out) {
             {
-                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+                def.setLevel(Deflater.BEST_COMPRESSION);
             }
         }) {
             gz.write(bytes);

@@ -10,7 +10,6 @@ import conduit.Api;
 import conduit.App;
 import conduit.Settings;
 import conduit.Stack;
-import conduit.session.SessionPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -140,7 +139,7 @@ class ReadWriteSplitTest {
                     db.readerUrl().replace("/conduit", "/" + database), Stack.env("STACK_DB_ADMIN_USER"),
                     Stack.env("STACK_DB_ADMIN_PASSWORD"), 4, 4, db.connectionTimeout(), db.readYourWrites(),
                     db.maxReplicaLag(), db.replicaCheck(), db.readerBackoff());
-            Settings settings = new Settings("127.0.0.1", 0, Stack.tempDir(), fresh, SessionPolicy.DEFAULT);
+            Settings settings = base.withDb(fresh);
             CompletableFuture<App.Running> a = CompletableFuture.supplyAsync(() -> App.start(settings));
             CompletableFuture<App.Running> b = CompletableFuture.supplyAsync(() -> App.start(settings));
             try (App.Running first = a.get(); App.Running second = b.get()) {

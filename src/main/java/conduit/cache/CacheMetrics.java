@@ -1,0 +1,15 @@
+package conduit.cache;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+
+/** cache_hits_total, cache_misses_total, cache_errors_total on /observe/metrics. */
+final class CacheMetrics {
+    final Counter hits = counter("cache.hits");
+    final Counter misses = counter("cache.misses");
+    final Counter errors = counter("cache.errors");
+
+    private static Counter counter(String name) {
+        return Metrics.globalRegistry().getOrCreate(Counter.builder(name));
+    }
+}

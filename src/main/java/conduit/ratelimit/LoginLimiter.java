@@ -1,0 +1,91 @@
+package conduit.ratelimit;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import conduit.common.Failure;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.serialization.Mapper;
+import io.github.bucket4j.redis.jedis.cas.JedisBasedProxyManager;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Login attempts are limited per account and per client address (token buckets, Bucket4j). In
+ * Redis the buckets are shared by every instance, so spreading attempts over instances gains an
+ * attacker nothing; in embedded mode they live in memory.
+ */
+public final class LoginLimiter {
+    /** Attempts allowed per window, for one account and for one client address. */
+    public record Limits(int perAccount, int perAddress, Duration window) {
+        public static final Limits DEFAULT = new Limits(10, 30, Duration.ofMinutes(1));
+    }
+
+    private final Function<String, Bucket> buckets;
+    private final BucketConfiguration perAccount;
+    private final BucketConfiguration perAddress;
+
+    private LoginLimiter(Limits limits, Function<String, Bucket> buckets) {
+        this.buckets = buckets;
+        this.perAccount = config(limits.perAccount(), limits.window());
+        this.perAddress = config(limits.perAddress(), limits.window());
+    }
+
+    /** Buckets in Redis, shared by every instance. */
+    public static LoginLimiter redis(UnifiedJedis redis, Limits limits) {
+        var proxies = JedisBasedProxyManager.builderFor(redis)
+                .withKeyMapper(Mapper.STRING)
+                .withExpirationStrategy(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(limits.window()))
+                .build();
+        LoginLimiter[] self = new LoginLimiter[1];
+        self[0] = new LoginLimiter(limits, key -> proxies.builder().build(key,
+                () -> key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress));
+        return self[0];
+    }
+
+    /** Buckets in this process (embedded mode), bounded in number. */
+    public static LoginLimiter local(Limits limits) {
+        Map<String, Bucket> map = new ConcurrentHashMap<>();
+        LoginLimiter[] self = new LoginLimiter[1];
+        self[0] = new LoginLimiter(limits, key -> {
+            if (map.size() > 100_000) {
+                map.clear(); // bounded memory; an attacker gains one window at most
+            }
+            return map.computeIfAbsent(key, k -> Bucket.builder()
+                    .addLimit((k.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0])
+                    .build());
+        });
+        return self[0];
+    }
+
+    /** Takes one attempt for the account and the address, or throws 429 with how long to wait. */
+    public void check(String account, String address) {
+        try {
+            take("conduit:rl:acct:" + account.strip().toLowerCase(Locale.ROOT));
+            take("conduit:rl:addr:" + address);
+        } catch (JedisException e) {
+            throw Failure.unavailable("rate limiter");
+        }
+    }
+
+    private void take(String key) {
+        ConsumptionProbe probe = buckets.apply(key).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+            throw Failure.rateLimited(seconds);
+        }
+    }
+
+    private static BucketConfiguration config(int attempts, Duration window) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(attempts).refillGreedy(attempts, window).build())
+                .build();
+    }
+}

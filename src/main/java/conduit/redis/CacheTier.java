@@ -1,0 +1,80 @@
+package conduit.redis;
+
+import java.time.Duration;
+
+import conduit.cache.LocalQueryCache;
+import conduit.cache.QueryCache;
+import conduit.cache.RedisQueryCache;
+import conduit.ratelimit.LoginLimiter;
+import conduit.session.InMemorySessionStore;
+import conduit.session.RedisSessionStore;
+import conduit.session.SessionPolicy;
+import conduit.session.SessionStore;
+import io.helidon.health.HealthCheckResponse;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The state that makes instances interchangeable: sessions, the query cache and login rate
+ * limits. In Redis when configured (shared by every instance), else in this process.
+ */
+public final class CacheTier implements AutoCloseable {
+    private final UnifiedJedis redis;
+    private final SessionStore sessions;
+    private final QueryCache cache;
+    private final LoginLimiter logins;
+
+    private CacheTier(UnifiedJedis redis, SessionStore sessions, QueryCache cache, LoginLimiter logins) {
+        this.redis = redis;
+        this.sessions = sessions;
+        this.cache = cache;
+        this.logins = logins;
+    }
+
+    public static CacheTier start(RedisSettings settings, SessionPolicy policy, Duration cacheTtl,
+                                  LoginLimiter.Limits limits, RedisQueryCache.FreshLoader fresh) {
+        if (settings == null) {
+            return new CacheTier(null, new InMemorySessionStore(policy, System::currentTimeMillis),
+                    new LocalQueryCache(cacheTtl.toMillis(), 10_000), LoginLimiter.local(limits));
+        }
+        // No connection is made here: the app starts while Redis is down and recovers when it returns.
+        UnifiedJedis redis = RedisConnector.connect(settings);
+        return new CacheTier(redis, new RedisSessionStore(redis, policy, System::currentTimeMillis),
+                new RedisQueryCache(redis, cacheTtl.toMillis(), fresh), LoginLimiter.redis(redis, limits));
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public QueryCache cache() {
+        return cache;
+    }
+
+    public LoginLimiter logins() {
+        return logins;
+    }
+
+    /**
+     * Redis is a soft dependency for readiness: public reads go on without it, so a Redis outage
+     * shows as "degraded" here rather than taking every instance out of the load balancer.
+     */
+    public HealthCheckResponse health() {
+        if (redis == null) {
+            return HealthCheckResponse.builder().status(true).detail("mode", "in-process").build();
+        }
+        boolean up;
+        try {
+            up = "PONG".equals(redis.ping());
+        } catch (RuntimeException e) {
+            up = false;
+        }
+        return HealthCheckResponse.builder().status(true).detail("degraded", !up).build();
+    }
+
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package conduit.redis;
+
+import java.net.URI;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import conduit.Api;
+import conduit.App;
+import conduit.Settings;
+import conduit.Stack;
+import conduit.ratelimit.LoginLimiter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The app with Redis for sessions, cache and rate limits (scripts/stack up redis). */
+@EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
+class CacheTierTest {
+
+    private static URI base(App.Running app) {
+        return URI.create("http://127.0.0.1:" + app.port());
+    }
+
+    private static double metric(App.Running app, String prefix) {
+        return Stack.metric(base(app), prefix);
+    }
+
+    @Test
+    void everyWritePathInvalidatesTheCachedPublicReads() {
+        try (App.Running app = App.start(Stack.redisSettings())) {
+            Api api = new Api(base(app));
+            String name = Api.unique("inv");
+            String token = api.register(name);
+            String tag = Api.unique("t");
+            String slug = api.article(token, "Cached", tag);
+
+            // Fill the caches, then check a second read is a hit.
+            api.get("/api/articles?limit=20", null);
+            double hits = metric(app, "cache_hits_total");
+            JsonNode first = api.get("/api/articles?limit=20", null).json();
+            assertTrue(metric(app, "cache_hits_total") > hits, "second anonymous read is served from the cache");
+            assertEquals(slug, first.path("articles").get(0).path("slug").asText());
+            api.get("/api/articles/" + slug, null);
+            api.get("/api/tags", null);
+
+            String second = api.article(token, "Newer");
+            assertEquals(second, api.get("/api/articles?limit=20", null).json().path("articles").get(0).path("slug").asText(), "create");
+
+            api.put("/api/articles/" + slug, token, "{\"article\":{\"description\":\"changed\"}}");
+            assertEquals("changed", api.get("/api/articles/" + slug, null).json().path("article").path("description").asText(), "update");
+
+            String other = api.register(Api.unique("fan"));
+            api.post("/api/articles/" + slug + "/favorite", other, null);
+            assertEquals(1, api.get("/api/articles/" + slug, null).json().path("article").path("favoritesCount").asInt(), "favorite");
+            api.delete("/api/articles/" + slug + "/favorite", other);
+            assertEquals(0, api.get("/api/articles/" + slug, null).json().path("article").path("favoritesCount").asInt(), "unfavorite");
+
+            api.put("/api/user", token, "{\"user\":{\"bio\":\"new bio\"}}");
+            assertEquals("new bio", api.get("/api/articles/" + slug, null).json().path("article").path("author").path("bio").asText(), "profile");
+
+            assertTrue(api.get("/api/tags", null).text().contains(tag));
+            api.delete("/api/articles/" + slug, token);
+            assertEquals(404, api.get("/api/articles/" + slug, null).status(), "delete");
+            assertFalse(api.get("/api/tags", null).text().contains(tag), "delete removes the tag");
+        }
+    }
+
+    @Test
+    void perUserFieldsNeverCrossUsersThroughTheCache() {
+        try (App.Running app = App.start(Stack.redisSettings())) {
+            Api api = new Api(base(app));
+            String author = Api.unique("au");
+            String authorToken = api.register(author);
+            String slug = api.article(authorToken, "Shared");
+            String fan = api.register(Api.unique("fan"));
+            api.post("/api/articles/" + slug + "/favorite", fan, null);
+            api.post("/api/profiles/" + author + "/follow", fan, null);
+
+            for (int i = 0; i < 2; i++) { // the second round reads warm caches
+                JsonNode anonymous = api.get("/api/articles/" + slug, null).json().path("article");
+                assertFalse(anonymous.path("favorited").asBoolean());
+                assertFalse(anonymous.path("author").path("following").asBoolean());
+                JsonNode fanView = api.get("/api/articles/" + slug, fan).json().path("article");
+                assertTrue(fanView.path("favorited").asBoolean());
+                assertTrue(fanView.path("author").path("following").asBoolean());
+                JsonNode fanList = api.get("/api/articles?limit=20", fan).json().path("articles").get(0);
+                assertTrue(fanList.path("favorited").asBoolean());
+                JsonNode anonList = api.get("/api/articles?limit=20", null).json().path("articles").get(0);
+                assertFalse(anonList.path("favorited").asBoolean());
+            }
+        }
+    }
+
+    @Test
+    void sessionsAreSharedAndRevokedAcrossInstances() {
+        Settings settings = Stack.redisSettings();
+        try (App.Running one = App.start(settings); App.Running two = App.start(settings.onFreeLoopbackPort(Stack.tempDir()))) {
+            Api a = new Api(base(one));
+            Api b = new Api(base(two));
+            String name = Api.unique("shared");
+            String token = a.register(name);
+            assertEquals(200, b.get("/api/user", token).status(), "a session made on one instance works on another");
+            String second = b.post("/api/users/login", null, "{\"user\":{\"email\":\"" + name + "@example.com\",\"password\":\"correct horse\"}}")
+                    .json().path("user").path("token").asText();
+            assertEquals(200, a.put("/api/user", token, "{\"user\":{\"password\":\"another password\"}}").status());
+            assertEquals(401, b.get("/api/user", second).status(), "password change revokes the other sessions everywhere");
+            assertEquals(204, b.post("/api/users/logout", token, null).status());
+            assertEquals(401, a.get("/api/user", token).status(), "logout on one instance ends the session on all");
+        }
+    }
+
+    @Test
+    void loginRateLimitHoldsAcrossTwoInstances() {
+        Settings settings = Stack.redisSettings().withLogins(new LoginLimiter.Limits(3, 1000, Duration.ofMinutes(1)));
+        try (App.Running one = App.start(settings); App.Running two = App.start(settings.onFreeLoopbackPort(Stack.tempDir()))) {
+            Api a = new Api(base(one));
+            Api b = new Api(base(two));
+            String name = Api.unique("limit");
+            a.register(name);
+            String wrong = "{\"user\":{\"email\":\"" + name + "@example.com\",\"password\":\"wrong password\"}}";
+            assertEquals(401, a.post("/api/users/login", null, wrong).status());
+            assertEquals(401, b.post("/api/users/login", null, wrong).status());
+            assertEquals(401, a.post("/api/users/login", null, wrong).status());
+            Api.Response limited = b.post("/api/users/login", null, wrong);
+            assertEquals(429, limited.status());
+            assertTrue(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+            assertTrue(limited.error("login").startsWith("too many attempts"), limited.text());
+        }
+    }
+
+    @Test
+    void withRedisDownPublicReadsWorkAndSessionCallsFailFastThenBothRecover() {
+        try (App.Running app = App.start(Stack.redisSettings())) {
+            Api api = new Api(base(app));
+            String name = Api.unique("down");
+            String token = api.register(name);
+            api.article(token, "Survives");
+            Stack.script("down", "redis");
+            try {
+                assertEquals(200, api.get("/api/articles?limit=5", null).status(), "public list");
+                assertEquals(200, api.get("/api/tags", null).status(), "public tags");
+                assertEquals(200, api.get("/api/articles?limit=5", token).status(), "a public read with a token still answers");
+                long start = System.nanoTime();
+                Api.Response me = api.get("/api/user", token);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(503, me.status());
+                assertEquals("is temporarily unavailable", me.error("session"));
+                assertTrue(me.headers().firstValue("Retry-After").isPresent());
+                assertTrue(millis < 2000, "failed fast: " + millis + " ms");
+                assertEquals(200, api.get("/observe/health/ready", null).status(), "Redis is a soft dependency for readiness");
+            } finally {
+                Stack.script("up", "redis");
+            }
+            // Redis keeps nothing on disk here, so sessions are gone: sign in again.
+            Stack.await(Duration.ofSeconds(15), "authenticated calls recover", () -> {
+                Api.Response login = api.post("/api/users/login", null,
+                        "{\"user\":{\"email\":\"" + name + "@example.com\",\"password\":\"correct horse\"}}");
+                return login.status() == 200
+                        && api.get("/api/user", login.json().path("user").path("token").asText()).status() == 200;
+            });
+            assertEquals(200, api.get("/api/articles?limit=5", null).status());
+        }
+    }
+}

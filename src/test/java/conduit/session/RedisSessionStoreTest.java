@@ -1,0 +1,126 @@
+package conduit.session;
+
+import java.time.Duration;
+import java.util.List;
+
+import conduit.Stack;
+import conduit.redis.RedisConnector;
+import conduit.redis.RedisSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Redis session store against a real Redis (scripts/stack up redis redis-cluster). */
+@EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
+class RedisSessionStoreTest {
+    private UnifiedJedis redis;
+
+    private SessionStore store(UnifiedJedis client, Duration idle, Duration absolute) {
+        redis = client;
+        return new RedisSessionStore(client, new SessionPolicy(idle, absolute), System::currentTimeMillis);
+    }
+
+    private static UnifiedJedis standalone() {
+        return RedisConnector.connect(Stack.standaloneRedis());
+    }
+
+    @AfterEach
+    void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void storesTheHashOfTheTokenNeverTheToken() {
+        SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        String token = store.create(42);
+        String key = RedisSessionStore.keyFor(token);
+        assertTrue(key.endsWith(Tokens.hash(token)));
+        String value = redis.get(key);
+        assertNotNull(value);
+        assertFalse(value.contains(token));
+        for (String k : redis.scan("0", new ScanParams().match("conduit:*").count(10_000)).getResult()) {
+            assertFalse(k.contains(token), "a key holds the raw token: " + k);
+        }
+        assertEquals(42, store.find(token).orElseThrow().userId());
+    }
+
+    @Test
+    void idleExpirySlidesWithUse() throws InterruptedException {
+        SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMinutes(1));
+        String token = store.create(1);
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(500);
+            assertTrue(store.find(token).isPresent(), "used every 0.5 s, idle limit 1 s (step " + i + ")");
+        }
+        Thread.sleep(1300);
+        assertTrue(store.find(token).isEmpty(), "idle for 1.3 s");
+    }
+
+    @Test
+    void absoluteLifetimeEndsAnActiveSession() throws InterruptedException {
+        SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMillis(2000));
+        String token = store.create(1);
+        long start = System.currentTimeMillis();
+        while (System.currentTimeMillis() - start < 1700) {
+            assertTrue(store.find(token).isPresent());
+            Thread.sleep(300);
+        }
+        Thread.sleep(600);
+        assertTrue(store.find(token).isEmpty(), "2.3 s after creation, cap 2 s");
+        assertEquals(null, redis.get(RedisSessionStore.keyFor(token)), "the key itself is gone");
+    }
+
+    @Test
+    void revokeAndRevokeOthers() {
+        SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        long user = System.nanoTime();
+        String a = store.create(user);
+        String b = store.create(user);
+        String c = store.create(user);
+        store.revoke(a);
+        assertTrue(store.find(a).isEmpty());
+        store.revokeOthers(user, c);
+        assertTrue(store.find(b).isEmpty());
+        assertTrue(store.find(c).isPresent());
+    }
+
+    @Test
+    void markWriteIsVisibleToEveryInstance() {
+        SessionStore one = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        try (UnifiedJedis other = standalone()) {
+            SessionStore two = new RedisSessionStore(other, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+                    System::currentTimeMillis);
+            String token = one.create(7);
+            assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
+            one.markWrite(token, 12345);
+            assertEquals(12345, two.find(token).orElseThrow().lastWriteAt());
+        }
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "REDIS_CLUSTER_NODES", matches = ".+", disabledReason = "needs scripts/stack up redis-cluster")
+    void worksOnARedisCluster() {
+        UnifiedJedis cluster = RedisConnector.connect(new RedisSettings(null, List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")),
+                null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4));
+        SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
+        long user = System.nanoTime();
+        List<String> tokens = List.of(store.create(user), store.create(user), store.create(user), store.create(user));
+        for (String t : tokens) {
+            assertEquals(user, store.find(t).orElseThrow().userId());
+        }
+        store.markWrite(tokens.get(0), 99);
+        assertEquals(99, store.find(tokens.get(0)).orElseThrow().lastWriteAt());
+        store.revokeOthers(user, tokens.get(3));
+        assertTrue(store.find(tokens.get(0)).isEmpty());
+        assertTrue(store.find(tokens.get(3)).isPresent());
+    }
+}
