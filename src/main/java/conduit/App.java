@@ -1,6 +1,6 @@
 package conduit;
 
-import java.time.Duration;
+import java.nio.file.Path;
 
 import conduit.article.ArticleRoutes;
 import conduit.article.ArticleService;
@@ -12,6 +12,10 @@ import conduit.crypto.PasswordHasher;
 import conduit.db.DataTier;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
+import conduit.ops.AccessLog;
+import conduit.ops.Drain;
+import conduit.ops.ProcessMetrics;
+import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
@@ -26,9 +30,12 @@ import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
 import conduit.web.Auth;
+import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
 import conduit.web.JsonBody;
 import conduit.web.TransportErrors;
+import io.helidon.common.configurable.Resource;
+import io.helidon.common.pki.Keys;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -42,13 +49,17 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * and the web server. Read top to bottom, it is the whole start-up.
  */
 public final class App implements AutoCloseable {
+    private final Settings settings;
     private final DataTier data;
     private final CacheTier cacheTier;
+    private final Drain drain;
     private final HttpRouting.Builder routing;
 
-    private App(DataTier data, CacheTier cacheTier, HttpRouting.Builder routing) {
+    private App(Settings settings, DataTier data, CacheTier cacheTier, Drain drain, HttpRouting.Builder routing) {
+        this.settings = settings;
         this.data = data;
         this.cacheTier = cacheTier;
+        this.drain = drain;
         this.routing = routing;
     }
 
@@ -71,15 +82,11 @@ public final class App implements AutoCloseable {
             CommentService comments = new CommentService(new CommentStore(db), articles);
             TagService tags = new TagService(new TagStore(db), cache);
 
-            HttpRouting.Builder routing = HttpRouting.builder();
-            // Per-request state lives on the request's thread: clear it when the request ends.
-            routing.addFilter((chain, req, res) -> {
-                try {
-                    chain.proceed();
-                } finally {
-                    ReadConsistency.clear();
-                }
-            });
+            ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
+            Drain drain = new Drain(settings.edge().drain());
+            HttpRouting.Builder routing = HttpRouting.builder()
+                    .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
+                    .addFilter(new AccessLog());
             ErrorHandling.register(routing);
             routing.register(new UserRoutes(users, auth, cacheTier.logins(), settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),
@@ -88,7 +95,7 @@ public final class App implements AutoCloseable {
                     new TagRoutes(tags),
                     new ApiDocs());
             ErrorHandling.registerNotFound(routing);
-            return new App(data, cacheTier, routing);
+            return new App(settings, data, cacheTier, drain, routing);
         } catch (RuntimeException e) {
             if (cacheTier != null) {
                 cacheTier.close();
@@ -102,17 +109,37 @@ public final class App implements AutoCloseable {
     public void configure(WebServerConfig.Builder server) {
         server.maxPayloadSize(JsonBody.MAX_BYTES + 64 * 1024)
                 .directHandlers(TransportErrors.handlers())
-                .shutdownGracePeriod(Duration.ofSeconds(5))
+                // Our own SIGTERM handling drains first (see Main); Helidon's hook would stop at once.
+                .shutdownHook(false)
+                // Features are added here explicitly; none sneaks in from the classpath.
+                .featuresDiscoverServices(false)
+                .shutdownGracePeriod(settings.edge().grace())
                 .addFeature(ObserveFeature.builder()
+                        // CORS is the edge filter's job, for the configured origins only; the
+                        // observe feature's own default would allow any origin.
+                        .cors(cors -> cors.enabled(false))
                         .addObserver(HealthObserver.builder()
                                 .details(true)
                                 .addCheck(data::writerHealth, HealthCheckType.READINESS, "database-writer")
                                 .addCheck(data::readerHealth, HealthCheckType.READINESS, "database-reader")
                                 .addCheck(cacheTier::health, HealthCheckType.READINESS, "redis")
+                                .addCheck(drain::health, HealthCheckType.READINESS, "drain")
                                 .build())
                         .addObserver(MetricsObserver.create())
                         .build())
                 .routing(routing);
+        Path keystore = settings.edge().tlsKeystore();
+        if (keystore != null) {
+            // For setups where the load balancer forwards HTTPS to the instance (end-to-end TLS).
+            String password = settings.edge().tlsPassword() == null ? "" : settings.edge().tlsPassword();
+            Keys keys = Keys.builder().keystore(k -> k.keystore(Resource.create(keystore)).passphrase(password.toCharArray())).build();
+            server.tls(tls -> tls.privateKey(keys).privateKeyCertChain(keys));
+        }
+    }
+
+    /** SIGTERM: readiness off, keep serving through the drain period, stop, close pools last. */
+    public void drainAndStop(WebServer server) {
+        drain.shutdown(server::stop, this::close);
     }
 
     /** Wires the app and starts listening where the settings say. */
@@ -132,6 +159,11 @@ public final class App implements AutoCloseable {
     public record Running(App app, WebServer server) implements AutoCloseable {
         public int port() {
             return server.port();
+        }
+
+        /** The graceful path, as on SIGTERM. */
+        public void drainAndStop() {
+            app.drainAndStop(server);
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import conduit.db.DbSettings;
 import conduit.ratelimit.LoginLimiter;
@@ -21,11 +22,23 @@ import conduit.session.SessionPolicy;
  * @param db       the data tier: embedded H2, or {@code DB_WRITER_URL} / {@code DB_READER_URL}
  * @param sessions session lifetimes ({@code SESSION_IDLE_MINUTES}, {@code SESSION_MAX_HOURS})
  * @param redis    sessions, query cache and rate limits in Redis ({@code REDIS_URL}), or null for in-process
- * @param cacheTtl how long a cached public read may live at most ({@code CACHE_TTL_MS})
+ * @param cacheTtl how long a cached public read may live at most ({@code CACHE_TTL_MS}; 0 turns caching off)
  * @param logins   login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
+ * @param edge     drain, TLS and CORS: how the instance meets the load balancer and browsers
  */
 public record Settings(String host, int port, Path dataDir, DbSettings db, SessionPolicy sessions,
-                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins) {
+                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge) {
+
+    /**
+     * @param drain         readiness is 503 this long before the server stops ({@code DRAIN_SECONDS}, default 10)
+     * @param grace         in-flight requests get this long to finish after that ({@code SHUTDOWN_GRACE_SECONDS}, 20)
+     * @param tlsKeystore   a PKCS#12 key store to serve HTTPS from ({@code TLS_KEYSTORE}); null for plain HTTP
+     * @param tlsPassword   its password ({@code TLS_KEYSTORE_PASSWORD})
+     * @param corsOrigins   browser origins allowed to call the API ({@code CORS_ORIGINS}, comma-separated, or *)
+     */
+    public record Edge(Duration drain, Duration grace, Path tlsKeystore, String tlsPassword, Set<String> corsOrigins) {
+        public static final Edge DEFAULT = new Edge(Duration.ofSeconds(10), Duration.ofSeconds(20), null, null, Set.of());
+    }
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String port = first(env, "PORT", "SERVER_PORT", "8080");
@@ -47,8 +60,14 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
                 integer(env, "LOGIN_LIMIT_PER_ACCOUNT", LoginLimiter.Limits.DEFAULT.perAccount()),
                 integer(env, "LOGIN_LIMIT_PER_ADDRESS", LoginLimiter.Limits.DEFAULT.perAddress()),
                 Duration.ofSeconds(integer(env, "LOGIN_LIMIT_WINDOW_SECONDS", (int) LoginLimiter.Limits.DEFAULT.window().toSeconds())));
+        String keystore = env.get("TLS_KEYSTORE");
+        Edge edge = new Edge(Duration.ofSeconds(integer(env, "DRAIN_SECONDS", 10)),
+                Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20)),
+                keystore == null || keystore.isBlank() ? null : Path.of(keystore), env.get("TLS_KEYSTORE_PASSWORD"),
+                Set.of(env.getOrDefault("CORS_ORIGINS", "").split("\\s*,\\s*")).stream()
+                        .filter(o -> !o.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         return new Settings(env.getOrDefault("HOST", "0.0.0.0"), Integer.parseInt(port), dataDir, db, sessions,
-                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins);
+                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins, edge);
     }
 
     /** Redis from {@code REDIS_URL} (redis:// or rediss://) or {@code REDIS_CLUSTER_NODES}; null when neither is set. */
@@ -75,34 +94,44 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
     /** Embedded defaults on a free port, with data under the given directory: for tests. */
     public static Settings embedded(Path dataDir) {
         return new Settings("127.0.0.1", 0, dataDir, DbSettings.embedded(dataDir), SessionPolicy.DEFAULT,
-                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT);
+                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT, Edge.DEFAULT);
     }
 
     /** The same settings listening on a free loopback port with data under the given directory (tests). */
     public Settings onFreeLoopbackPort(Path dir) {
-        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins);
+        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins, edge);
     }
 
     /** The same settings with another database. */
     public Settings withDb(DbSettings db) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+    }
+
+    /** The same settings with other drain, TLS and CORS settings. */
+    public Settings withEdge(Edge edge) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+    }
+
+    /** The same settings with another cache TTL (zero: no query cache). */
+    public Settings withCacheTtl(Duration cacheTtl) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
     }
 
     /** The same settings with another Redis (or none). */
     public Settings withRedis(RedisSettings redis) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
     }
 
     /** The same settings with other login limits. */
     public Settings withLogins(LoginLimiter.Limits logins) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
     }
 
     /** A short description of the wiring, for the start-up line. */
     public String mode() {
         String data = db.embedded() ? "embedded H2" : "mysql writer + reader";
         String cache = redis == null ? "in-process sessions and cache" : redis.cluster() ? "redis cluster" : "redis";
-        return data + ", " + cache;
+        return data + ", " + cache + (edge.tlsKeystore() == null ? ", http" : ", https");
     }
 
     private static String first(Map<String, String> env, String a, String b, String fallback) {

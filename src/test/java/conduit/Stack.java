@@ -35,10 +35,14 @@ public final class Stack {
         return value;
     }
 
-    /** The app's settings for MySQL mode against the stack, on a free loopback port. */
+    /**
+     * The app's settings for MySQL mode against the stack, on a free loopback port, with in-process
+     * sessions and no query cache: the data tier's routing alone, with nothing answering for it.
+     */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        return fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).onFreeLoopbackPort(tempDir());
+        return fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).withRedis(null)
+                .withCacheTtl(Duration.ZERO).onFreeLoopbackPort(tempDir());
     }
 
     /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */

@@ -5,20 +5,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** The query cache in this process's memory, for the embedded mode (one instance, one database). */
+/** The query cache in this process's memory, when there is no Redis (one instance). */
 public final class LocalQueryCache implements QueryCache {
     private record Entry(long generation, Object value, long expiresAt) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private volatile long bumpedAt;
     private final long ttlMillis;
     private final int maxEntries;
+    private final RedisQueryCache.FreshLoader fresh;
     private final CacheMetrics metrics = new CacheMetrics();
 
-    public LocalQueryCache(long ttlMillis, int maxEntries) {
+    /** @param fresh runs fills so they see every write before the last bump (a lagging replica must not be cached) */
+    public LocalQueryCache(long ttlMillis, int maxEntries, RedisQueryCache.FreshLoader fresh) {
         this.ttlMillis = ttlMillis;
         this.maxEntries = maxEntries;
+        this.fresh = fresh;
     }
 
     @Override
@@ -31,7 +35,7 @@ public final class LocalQueryCache implements QueryCache {
             return type.cast(entry.value());
         }
         metrics.misses.increment();
-        T value = loader.get();
+        T value = fresh.load(bumpedAt, loader);
         if (entries.size() >= maxEntries) {
             entries.clear(); // crude but bounded; the hot keys refill at once
         }
@@ -42,6 +46,7 @@ public final class LocalQueryCache implements QueryCache {
 
     @Override
     public void invalidateAll() {
+        bumpedAt = System.currentTimeMillis();
         generation.incrementAndGet();
     }
 }

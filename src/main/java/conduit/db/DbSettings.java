@@ -26,7 +26,9 @@ public record DbSettings(String writerUrl,
 
     public static DbSettings embedded(Path dataDir) {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("conduit")
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
+                // Closed by the pool at the end of the drain, not by H2's own JVM shutdown hook.
+                + ";DB_CLOSE_ON_EXIT=FALSE";
         return new DbSettings(url, url, "sa", "", 10, 0, Duration.ofSeconds(5),
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }

@@ -7,6 +7,7 @@ import conduit.cache.QueryCache;
 import conduit.cache.RedisQueryCache;
 import conduit.ratelimit.LoginLimiter;
 import conduit.session.InMemorySessionStore;
+import conduit.session.MeteredSessionStore;
 import conduit.session.RedisSessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
@@ -25,21 +26,24 @@ public final class CacheTier implements AutoCloseable {
 
     private CacheTier(UnifiedJedis redis, SessionStore sessions, QueryCache cache, LoginLimiter logins) {
         this.redis = redis;
-        this.sessions = sessions;
+        this.sessions = new MeteredSessionStore(sessions);
         this.cache = cache;
         this.logins = logins;
     }
 
     public static CacheTier start(RedisSettings settings, SessionPolicy policy, Duration cacheTtl,
                                   LoginLimiter.Limits limits, RedisQueryCache.FreshLoader fresh) {
+        boolean caching = !cacheTtl.isZero();
         if (settings == null) {
             return new CacheTier(null, new InMemorySessionStore(policy, System::currentTimeMillis),
-                    new LocalQueryCache(cacheTtl.toMillis(), 10_000), LoginLimiter.local(limits));
+                    caching ? new LocalQueryCache(cacheTtl.toMillis(), 10_000, fresh) : QueryCache.NONE,
+                    LoginLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
         UnifiedJedis redis = RedisConnector.connect(settings);
         return new CacheTier(redis, new RedisSessionStore(redis, policy, System::currentTimeMillis),
-                new RedisQueryCache(redis, cacheTtl.toMillis(), fresh), LoginLimiter.redis(redis, limits));
+                caching ? new RedisQueryCache(redis, cacheTtl.toMillis(), fresh) : QueryCache.NONE,
+                LoginLimiter.redis(redis, limits));
     }
 
     public SessionStore sessions() {

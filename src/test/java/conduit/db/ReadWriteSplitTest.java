@@ -98,7 +98,10 @@ class ReadWriteSplitTest {
                 double fallbacksAfter = Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"error\"")
                         + Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"down\"");
                 assertTrue(fallbacksAfter >= fallbacksBefore + 10, "every read fell back: " + fallbacksBefore + " -> " + fallbacksAfter);
-                assertEquals(200, api.get("/observe/health/ready", null).status(), "a reader outage does not fail readiness");
+                Api.Response ready = api.get("/observe/health/ready", null);
+                assertEquals(200, ready.status(), "a reader outage does not fail readiness");
+                assertTrue(ready.text().matches("(?s).*\"name\":\"database-reader\",\"status\":\"UP\",\"data\":\\{[^}]*\"degraded\":true.*"),
+                        "the reader shows as degraded: " + ready.text());
             } finally {
                 Stack.script("start-db", "reader");
             }

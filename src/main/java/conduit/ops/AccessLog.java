@@ -1,0 +1,50 @@
+package conduit.ops;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * One access line per request (method, route template, status, duration, request id; never the
+ * raw path or query, which may carry personal data), and the per-route request metrics:
+ * {@code http_server_requests_seconds{method,route,status}} with a latency histogram.
+ */
+public final class AccessLog implements Filter {
+    /** The fields of an access line; the JSON formatter lays them out. */
+    public record Entry(String requestId, String method, String route, int status, long durationMillis) {
+    }
+
+    private static final Logger LOG = System.getLogger("conduit.access");
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            long nanos = System.nanoTime() - start;
+            String method = req.prologue().method().text();
+            String route = req.matchingPattern().orElse("unmatched");
+            int status = res.status().code();
+            Metrics.globalRegistry().getOrCreate(Timer.builder("http.server.requests")
+                            .tags(Metrics.tags("method", method, "route", route, "status", Integer.toString(status)))
+                            .buckets(BUCKETS))
+                    .record(Duration.ofNanos(nanos));
+            // Health probes every few seconds would drown the access log: metrics only.
+            if (!route.startsWith("/observe")) {
+                LOG.log(Level.INFO, "{0}", new Entry(RequestContext.requestId(), method, route, status, nanos / 1_000_000));
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package conduit.session;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
+
+/** Session-store latency ({@code session_store_seconds{op}}) and errors ({@code session_store_errors_total}). */
+public final class MeteredSessionStore implements SessionStore {
+    private final SessionStore store;
+    private final Counter errors = Metrics.globalRegistry().getOrCreate(Counter.builder("session.store.errors"));
+
+    public MeteredSessionStore(SessionStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public String create(long userId) {
+        return timed("create", () -> store.create(userId));
+    }
+
+    @Override
+    public Optional<Session> find(String token) {
+        return timed("find", () -> store.find(token));
+    }
+
+    @Override
+    public void markWrite(String token, long at) {
+        timed("mark_write", () -> {
+            store.markWrite(token, at);
+            return null;
+        });
+    }
+
+    @Override
+    public void revoke(String token) {
+        timed("revoke", () -> {
+            store.revoke(token);
+            return null;
+        });
+    }
+
+    @Override
+    public void revokeOthers(long userId, String keepToken) {
+        timed("revoke_others", () -> {
+            store.revokeOthers(userId, keepToken);
+            return null;
+        });
+    }
+
+    private <T> T timed(String op, Supplier<T> call) {
+        Timer timer = Metrics.globalRegistry().getOrCreate(Timer.builder("session.store").tags(Metrics.tags("op", op)));
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            errors.increment();
+            throw e;
+        } finally {
+            timer.record(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package conduit.web;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import conduit.db.ReadConsistency;
+import conduit.ops.Drain;
+import conduit.ops.RequestContext;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * What every request gets at the edge: a request id (the caller's {@code X-Request-Id}, else the
+ * ALB's {@code X-Amzn-Trace-Id}, else a new one) echoed in the response; security headers; CORS
+ * for the configured origins; {@code Connection: close} while draining, so clients reconnect to
+ * an instance that stays; and the per-request thread state cleared at the end.
+ */
+public final class EdgeFilter implements Filter {
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final HeaderName TRACE_ID = HeaderNames.create("X-Amzn-Trace-Id");
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:=;/+-]{1,128}");
+    /** API answers are data, never documents: nothing may load or frame them. */
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+    private final Set<String> corsOrigins;
+    private final Drain drain;
+
+    /** @param corsOrigins origins allowed to call the API from a browser ({@code *} for any); empty for none */
+    public EdgeFilter(Set<String> corsOrigins, Drain drain) {
+        this.corsOrigins = corsOrigins;
+        this.drain = drain;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String requestId = req.headers().first(REQUEST_ID).filter(id -> SAFE_ID.matcher(id).matches())
+                .or(() -> req.headers().first(TRACE_ID).filter(id -> SAFE_ID.matcher(id).matches()))
+                .orElseGet(() -> UUID.randomUUID().toString());
+        RequestContext.set(requestId);
+        try {
+            res.header(REQUEST_ID, requestId);
+            securityHeaders(req, res);
+            if (drain.draining()) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
+            if (cors(req, res)) {
+                return; // a preflight, answered here
+            }
+            chain.proceed();
+        } finally {
+            RequestContext.clear();
+            ReadConsistency.clear();
+        }
+    }
+
+    private static void securityHeaders(RoutingRequest req, RoutingResponse res) {
+        res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        res.header(HeaderNames.create("X-Frame-Options"), "DENY");
+        res.header(HeaderNames.create("Referrer-Policy"), "strict-origin-when-cross-origin");
+        res.header(HeaderNames.create("Cross-Origin-Opener-Policy"), "same-origin");
+        if (req.path().path().startsWith("/api/")) {
+            res.header(HeaderNames.create("Content-Security-Policy"), API_CSP);
+        }
+        if (Forwarded.isHttps(req)) {
+            res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        }
+    }
+
+    /** Adds CORS headers for an allowed origin; answers a preflight. True when the request is done. */
+    private boolean cors(RoutingRequest req, RoutingResponse res) {
+        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+        if (origin == null || corsOrigins.isEmpty() || !req.path().path().startsWith("/api/")) {
+            return false;
+        }
+        boolean any = corsOrigins.contains("*");
+        if (!any && !corsOrigins.contains(origin)) {
+            return false;
+        }
+        // Tokens travel in the Authorization header, never in cookies, across origins: no credentials.
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin);
+        res.header(HeaderNames.VARY, "Origin");
+        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Request-Id, Retry-After");
+        boolean preflight = req.prologue().method() == Method.OPTIONS
+                && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+        if (preflight) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS");
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, X-Request-Id");
+            res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+            res.status(Status.NO_CONTENT_204).send();
+            return true;
+        }
+        return false;
+    }
+}

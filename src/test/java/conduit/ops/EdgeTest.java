@@ -1,0 +1,112 @@
+package conduit.ops;
+
+import java.net.URI;
+import java.util.List;
+
+import conduit.Api;
+import conduit.App;
+import conduit.TestApp;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Request ids, security headers and CORS on every kind of response. */
+@ServerTest
+class EdgeTest {
+    private static App app;
+    private final Api api;
+
+    EdgeTest(URI uri) {
+        this.api = new Api(uri);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        app = TestApp.embedded(server);
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void everyResponseCarriesARequestIdAndTheSecurityHeaders() {
+        String token = api.register(Api.unique("edge"));
+        List<Api.Response> responses = List.of(
+                api.get("/api/tags", null),
+                api.get("/api/user", token),
+                api.get("/api/user", null),
+                api.get("/api/articles/nope", null),
+                api.post("/api/articles", token, "{\"article\":{}}"),
+                api.post("/api/articles", token, "{broken"),
+                api.get("/no/such/route", null),
+                api.get("/observe/health/ready", null),
+                api.get("/observe/metrics", null));
+        for (Api.Response r : responses) {
+            String where = r.status() + " " + r.text();
+            assertTrue(r.headers().firstValue("X-Request-Id").filter(id -> !id.isBlank()).isPresent(), where);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), where);
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""), where);
+            assertEquals("strict-origin-when-cross-origin", r.headers().firstValue("Referrer-Policy").orElse(""), where);
+            assertFalse(r.headers().firstValue("Strict-Transport-Security").isPresent(), "no HSTS over plain HTTP: " + where);
+        }
+        assertEquals("default-src 'none'; frame-ancestors 'none'",
+                api.get("/api/tags", null).headers().firstValue("Content-Security-Policy").orElse(""));
+    }
+
+    @Test
+    void theCallersRequestIdIsEchoedAndAnUnsafeOneReplaced() {
+        assertEquals("req-42", api.sendWith("GET", "/api/tags", null, null, "X-Request-Id", "req-42")
+                .headers().firstValue("X-Request-Id").orElse(""));
+        String trace = "Root=1-67891233-abcdef012345678912345678";
+        assertEquals(trace, api.sendWith("GET", "/api/tags", null, null, "X-Amzn-Trace-Id", trace)
+                .headers().firstValue("X-Request-Id").orElse(""));
+        String replaced = api.sendWith("GET", "/api/tags", null, null, "X-Request-Id", "bad id <script>")
+                .headers().firstValue("X-Request-Id").orElse("");
+        assertTrue(replaced.matches("[0-9a-f-]{36}"), replaced);
+    }
+
+    @Test
+    void hstsBehindAnHttpsLoadBalancer() {
+        Api.Response r = api.sendWith("GET", "/api/tags", null, null, "X-Forwarded-Proto", "https");
+        assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(""));
+    }
+
+    @Test
+    void metricsExposeEveryFamilyAfterTraffic() {
+        String token = api.register(Api.unique("metrics"));
+        String slug = api.article(token, "Measured");
+        api.get("/api/articles/" + slug, null);
+        api.get("/api/articles/" + slug, null);
+        api.get("/api/tags", null);
+        api.get("/api/user", "bogus-token-that-is-not-valid");
+        String text = api.get("/observe/metrics", null).text();
+        for (String family : List.of(
+                "http_server_requests_seconds_count{method=\"GET\",route=\"/api/articles/{slug}\"",
+                "http_server_requests_seconds_bucket{method=\"GET\",route=\"/api/articles/{slug}\"",
+                "status=\"401\"",
+                "hikaricp_connections_active{pool=\"writer\"",
+                "hikaricp_connections_idle{pool=\"writer\"",
+                "hikaricp_connections_pending{pool=\"writer\"",
+                "db_reader_fallbacks_total{reason=\"lag\"",
+                "cache_hits_total",
+                "cache_misses_total",
+                "session_store_seconds_count{op=\"find\"",
+                "session_store_errors_total",
+                "jvm_memory_used_bytes",
+                "jvm_gc_pause_seconds",
+                "process_cpu_usage",
+                "process_files_open_files",
+                "process_resident_memory_bytes")) {
+            assertTrue(text.contains(family), "missing metric family " + family);
+        }
+        assertFalse(text.contains("route=\"/api/articles/" + slug), "routes are templates, never raw paths");
+    }
+}
