@@ -1,0 +1,142 @@
+package conduit.secrets;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+/**
+ * Database credentials from AWS Secrets Manager, in the JSON that RDS and its rotation functions
+ * write ({@code {"username":..,"password":..,"host":..,"port":..,"dbname":..}}).
+ *
+ * <p>Read once and kept in memory; {@link #refresh()} reads the secret again after a rotation.
+ * Refreshes are rate-limited (at most one per {@code minRefreshInterval}): when a rotation makes
+ * every new connection fail at once, all of them share one Secrets Manager call instead of
+ * stampeding it, and a wrong secret cannot turn into a tight loop of API calls.
+ */
+public final class SecretCredentials implements AutoCloseable {
+    /** The default refresh rate limit. */
+    public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SecretsManagerClient client;
+    private final String secretId;
+    private final long minRefreshNanos;
+    private final LongSupplier nanoTime;
+    private volatile DbCredentials current;
+    private long fetchedAt;
+
+    /** Over a ready client, which {@link #close()} closes. */
+    public SecretCredentials(SecretsManagerClient client, String secretId, Duration minRefreshInterval) {
+        this(client, secretId, minRefreshInterval, System::nanoTime);
+    }
+
+    SecretCredentials(SecretsManagerClient client, String secretId, Duration minRefreshInterval, LongSupplier nanoTime) {
+        if (secretId == null || secretId.isBlank()) {
+            throw new IllegalArgumentException("a secret ARN or name (DB_SECRET_ARN) is required");
+        }
+        this.client = client;
+        this.secretId = secretId;
+        this.minRefreshNanos = minRefreshInterval.toNanos();
+        this.nanoTime = nanoTime;
+    }
+
+    /** Region and credentials from the SDK's default chains (the instance role on EC2). */
+    public static SecretCredentials create(String secretId, URI endpoint) {
+        return create(secretId, endpoint, null, null);
+    }
+
+    /**
+     * @param secretId    {@code DB_SECRET_ARN}: the secret's ARN or name
+     * @param endpoint    {@code SECRETS_ENDPOINT}, or null for the regional AWS endpoint
+     * @param credentials null for the default provider chain
+     * @param region      null for the default region chain
+     */
+    public static SecretCredentials create(String secretId, URI endpoint, AwsCredentialsProvider credentials, Region region) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        }
+        if (region != null) {
+            builder.region(region);
+        }
+        return new SecretCredentials(builder.build(), secretId, MIN_REFRESH_INTERVAL);
+    }
+
+    /** The credentials in memory, read from Secrets Manager on first use. */
+    public DbCredentials current() {
+        DbCredentials c = current;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (current == null) {
+                fetch();
+            }
+            return current;
+        }
+    }
+
+    /**
+     * Reads the secret again, unless it was read less than the minimum interval ago (then the
+     * credentials in memory are the freshest there are).
+     */
+    public synchronized DbCredentials refresh() {
+        if (current == null || nanoTime.getAsLong() - fetchedAt >= minRefreshNanos) {
+            fetch();
+        }
+        return current;
+    }
+
+    private void fetch() {
+        // AWSCURRENT by default: the version a finished rotation has promoted.
+        String secret = client.getSecretValue(b -> b.secretId(secretId)).secretString();
+        current = parse(secret, secretId);
+        fetchedAt = nanoTime.getAsLong();
+    }
+
+    static DbCredentials parse(String secret, String secretId) {
+        JsonNode node;
+        try {
+            node = secret == null ? null : JSON.readTree(secret);
+        } catch (IOException e) {
+            // Not the parser's message: it could quote part of the secret.
+            throw new IllegalStateException("secret " + secretId + " is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalStateException("secret " + secretId + " is not a JSON object");
+        }
+        return new DbCredentials(required(node, "username", secretId), required(node, "password", secretId),
+                optional(node, "host"), node.path("port").asInt(0), optional(node, "dbname"));
+    }
+
+    private static String required(JsonNode node, String field, String secretId) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+            throw new IllegalStateException("secret " + secretId + " has no " + field);
+        }
+        return value.textValue();
+    }
+
+    private static String optional(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
