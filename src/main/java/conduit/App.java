@@ -3,13 +3,16 @@ package conduit;
 import java.nio.file.Path;
 
 import conduit.article.ArticleRoutes;
+import conduit.blob.LocalBlobStore;
+import conduit.blob.LocalFileRoutes;
+import conduit.blob.UploadRoutes;
+import conduit.blob.UploadService;
 import conduit.article.ArticleService;
 import conduit.article.ArticleStore;
 import conduit.comment.CommentRoutes;
 import conduit.comment.CommentService;
 import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
-import conduit.db.DataTier;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
 import conduit.ops.AccessLog;
@@ -20,7 +23,6 @@ import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
 import conduit.cache.QueryCache;
-import conduit.redis.CacheTier;
 import conduit.session.SessionStore;
 import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
@@ -32,7 +34,6 @@ import conduit.web.ApiDocs;
 import conduit.web.Auth;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
-import conduit.web.JsonBody;
 import conduit.web.TransportErrors;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
@@ -50,37 +51,33 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  */
 public final class App implements AutoCloseable {
     private final Settings settings;
-    private final DataTier data;
-    private final CacheTier cacheTier;
+    private final Infrastructure infra;
     private final Drain drain;
     private final HttpRouting.Builder routing;
 
-    private App(Settings settings, DataTier data, CacheTier cacheTier, Drain drain, HttpRouting.Builder routing) {
+    private App(Settings settings, Infrastructure infra, Drain drain, HttpRouting.Builder routing) {
         this.settings = settings;
-        this.data = data;
-        this.cacheTier = cacheTier;
+        this.infra = infra;
         this.drain = drain;
         this.routing = routing;
     }
 
     /** Builds the infrastructure and the features; nothing listens yet. */
     public static App wire(Settings settings) {
-        DataTier data = DataTier.start(settings.db());
-        CacheTier cacheTier = null;
+        Infrastructure infra = Infrastructure.start(settings);
         try {
-            Database db = data.database();
-            cacheTier = CacheTier.start(settings.redis(), settings.sessions(), settings.cacheTtl(), settings.logins(),
-                    db::readFreshSince);
-            SessionStore sessions = cacheTier.sessions();
-            QueryCache cache = cacheTier.cache();
+            Database db = infra.data().database();
+            SessionStore sessions = infra.cacheTier().sessions();
+            QueryCache cache = infra.cacheTier().cache();
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-            UserService users = new UserService(new UserStore(db), sessions, passwords, cache);
+            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, cache);
             ProfileService profiles = new ProfileService(new ProfileStore(db));
             ArticleService articles = new ArticleService(new ArticleStore(db), cache);
             CommentService comments = new CommentService(new CommentStore(db), articles);
             TagService tags = new TagService(new TagStore(db), cache);
+            UploadService uploads = new UploadService(infra.blobs(), settings.aws().publicBaseUrl());
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
@@ -88,26 +85,28 @@ public final class App implements AutoCloseable {
                     .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
                     .addFilter(new AccessLog());
             ErrorHandling.register(routing);
-            routing.register(new UserRoutes(users, auth, cacheTier.logins(), settings.sessions().absolute()),
+            routing.register(new UserRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),
                     new ArticleRoutes(articles, auth),
                     new CommentRoutes(comments, auth),
                     new TagRoutes(tags),
+                    new UploadRoutes(uploads, auth),
                     new ApiDocs());
-            ErrorHandling.registerNotFound(routing);
-            return new App(settings, data, cacheTier, drain, routing);
-        } catch (RuntimeException e) {
-            if (cacheTier != null) {
-                cacheTier.close();
+            if (infra.blobs() instanceof LocalBlobStore local) {
+                routing.register(new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
-            data.close();
+            ErrorHandling.registerNotFound(routing);
+            return new App(settings, infra, drain, routing);
+        } catch (RuntimeException e) {
+            infra.close();
             throw e;
         }
     }
 
     /** Puts the routes, limits and observability endpoints on a server being built. */
     public void configure(WebServerConfig.Builder server) {
-        server.maxPayloadSize(JsonBody.MAX_BYTES + 64 * 1024)
+        // The largest body is an image upload in embedded mode; JSON bodies have their own, lower limit.
+        server.maxPayloadSize(UploadService.MAX_BYTES + 64 * 1024)
                 .directHandlers(TransportErrors.handlers())
                 // Our own SIGTERM handling drains first (see Main); Helidon's hook would stop at once.
                 .shutdownHook(false)
@@ -120,9 +119,9 @@ public final class App implements AutoCloseable {
                         .cors(cors -> cors.enabled(false))
                         .addObserver(HealthObserver.builder()
                                 .details(true)
-                                .addCheck(data::writerHealth, HealthCheckType.READINESS, "database-writer")
-                                .addCheck(data::readerHealth, HealthCheckType.READINESS, "database-reader")
-                                .addCheck(cacheTier::health, HealthCheckType.READINESS, "redis")
+                                .addCheck(infra.data()::writerHealth, HealthCheckType.READINESS, "database-writer")
+                                .addCheck(infra.data()::readerHealth, HealthCheckType.READINESS, "database-reader")
+                                .addCheck(infra.cacheTier()::health, HealthCheckType.READINESS, "redis")
                                 .addCheck(drain::health, HealthCheckType.READINESS, "drain")
                                 .build())
                         .addObserver(MetricsObserver.create())
@@ -176,7 +175,6 @@ public final class App implements AutoCloseable {
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
-        cacheTier.close();
-        data.close();
+        infra.close();
     }
 }

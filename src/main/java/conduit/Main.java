@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.security.Security;
 
 import conduit.ops.KeepLogsLogManager;
+import conduit.user.EmailReencryption;
 import io.helidon.logging.common.LogConfig;
 
 /** Entry point: read the environment, start the app, say where it listens. */
@@ -26,10 +27,31 @@ public final class Main {
         }
         long started = System.nanoTime();
         Settings settings = Settings.fromEnvironment(System.getenv());
+        if (args.length > 0) {
+            System.exit(command(args[0], settings));
+        }
         App.Running app = App.start(settings);
         Logger log = System.getLogger(Main.class.getName());
         log.log(Level.INFO, "Conduit listening on http://" + settings.host() + ":" + app.port()
                 + " in " + settings.mode() + " mode, started in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         Runtime.getRuntime().addShutdownHook(new Thread(app::drainAndStop, "drain"));
+    }
+
+    /**
+     * One-off operations with the same configuration as the server:
+     * {@code reencrypt} re-encrypts every stored email under the current key (rotation).
+     */
+    private static int command(String name, Settings settings) {
+        Logger log = System.getLogger(Main.class.getName());
+        if (!name.equals("reencrypt")) {
+            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt");
+            return 2;
+        }
+        try (Infrastructure infra = Infrastructure.start(settings)) {
+            EmailReencryption.Result result = new EmailReencryption(infra.data().database(), infra.keys().emails()).run(500);
+            log.log(Level.INFO, "reencrypt: " + result.reencrypted() + " rows re-encrypted, " + result.skipped()
+                    + " changed meanwhile and left as written, " + result.failed() + " failed their integrity check");
+            return result.failed() == 0 ? 0 : 1;
+        }
     }
 }

@@ -25,9 +25,49 @@ import conduit.session.SessionPolicy;
  * @param cacheTtl how long a cached public read may live at most ({@code CACHE_TTL_MS}; 0 turns caching off)
  * @param logins   login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
  * @param edge     drain, TLS and CORS: how the instance meets the load balancer and browsers
+ * @param aws      S3, KMS and Secrets Manager; every field null means the embedded equivalent
  */
 public record Settings(String host, int port, Path dataDir, DbSettings db, SessionPolicy sessions,
-                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge) {
+                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge, Aws aws) {
+
+    /**
+     * AWS services; any endpoint may be overridden for local stand-ins. Credentials and region
+     * always come from the SDK's default chains (the instance role on EC2), never from here.
+     *
+     * @param s3Bucket          {@code S3_BUCKET}: user files in S3; null for a local folder with signed URLs
+     * @param s3Prefix          {@code S3_PREFIX}
+     * @param s3Endpoint        {@code S3_ENDPOINT}
+     * @param s3KmsKeyId        {@code S3_KMS_KEY_ID}: SSE-KMS for uploaded objects
+     * @param cdnBaseUrl        {@code CDN_BASE_URL}: serve images from a CDN instead of presigned GETs
+     * @param publicBaseUrl     {@code PUBLIC_BASE_URL}: absolute base of image URLs (relative when empty)
+     * @param kmsKeyId          {@code KMS_KEY_ID}: envelope encryption under KMS; null for the local key file
+     * @param kmsEndpoint       {@code KMS_ENDPOINT}
+     * @param dbSecretArn       {@code DB_SECRET_ARN}: database credentials from Secrets Manager
+     * @param secretsEndpoint   {@code SECRETS_ENDPOINT}
+     * @param redisSecretArn    {@code REDIS_AUTH_SECRET_ARN}: the Redis AUTH token from Secrets Manager
+     */
+    public record Aws(String s3Bucket, String s3Prefix, URI s3Endpoint, String s3KmsKeyId, String cdnBaseUrl,
+                      String publicBaseUrl, String kmsKeyId, URI kmsEndpoint, String dbSecretArn, URI secretsEndpoint,
+                      String redisSecretArn) {
+        public static final Aws NONE = new Aws(null, "", null, null, null, "", null, null, null, null, null);
+
+        static Aws from(Map<String, String> env) {
+            return new Aws(text(env, "S3_BUCKET"), env.getOrDefault("S3_PREFIX", ""), uri(env, "S3_ENDPOINT"),
+                    text(env, "S3_KMS_KEY_ID"), text(env, "CDN_BASE_URL"), env.getOrDefault("PUBLIC_BASE_URL", ""),
+                    text(env, "KMS_KEY_ID"), uri(env, "KMS_ENDPOINT"), text(env, "DB_SECRET_ARN"),
+                    uri(env, "SECRETS_ENDPOINT"), text(env, "REDIS_AUTH_SECRET_ARN"));
+        }
+
+        private static String text(Map<String, String> env, String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        private static URI uri(Map<String, String> env, String name) {
+            String value = text(env, name);
+            return value == null ? null : URI.create(value);
+        }
+    }
 
     /**
      * @param drain         readiness is 503 this long before the server stops ({@code DRAIN_SECONDS}, default 10)
@@ -45,7 +85,7 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
         Path dataDir = Path.of(env.getOrDefault("CONDUIT_DATA_DIR", "data"));
         DbSettings db = env.containsKey("DB_WRITER_URL")
                 ? new DbSettings(env.get("DB_WRITER_URL"), env.get("DB_READER_URL"),
-                        required(env, "DB_USERNAME"), env.getOrDefault("DB_PASSWORD", ""),
+                        env.containsKey("DB_SECRET_ARN") ? null : required(env, "DB_USERNAME"), env.getOrDefault("DB_PASSWORD", ""),
                         integer(env, "DB_WRITER_POOL_SIZE", 10), integer(env, "DB_READER_POOL_SIZE", 10),
                         Duration.ofMillis(integer(env, "DB_CONNECT_TIMEOUT_MS", 3000)),
                         Duration.ofMillis(integer(env, "DB_READ_YOUR_WRITES_MS", 5000)),
@@ -67,7 +107,7 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
                 Set.of(env.getOrDefault("CORS_ORIGINS", "").split("\\s*,\\s*")).stream()
                         .filter(o -> !o.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         return new Settings(env.getOrDefault("HOST", "0.0.0.0"), Integer.parseInt(port), dataDir, db, sessions,
-                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins, edge);
+                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins, edge, Aws.from(env));
     }
 
     /** Redis from {@code REDIS_URL} (redis:// or rediss://) or {@code REDIS_CLUSTER_NODES}; null when neither is set. */
@@ -94,44 +134,50 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
     /** Embedded defaults on a free port, with data under the given directory: for tests. */
     public static Settings embedded(Path dataDir) {
         return new Settings("127.0.0.1", 0, dataDir, DbSettings.embedded(dataDir), SessionPolicy.DEFAULT,
-                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT, Edge.DEFAULT);
+                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT, Edge.DEFAULT, Aws.NONE);
     }
 
     /** The same settings listening on a free loopback port with data under the given directory (tests). */
     public Settings onFreeLoopbackPort(Path dir) {
-        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** The same settings with another database. */
     public Settings withDb(DbSettings db) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** The same settings with other drain, TLS and CORS settings. */
     public Settings withEdge(Edge edge) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** The same settings with another cache TTL (zero: no query cache). */
     public Settings withCacheTtl(Duration cacheTtl) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
+    }
+
+    /** The same settings with other AWS services. */
+    public Settings withAws(Aws aws) {
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** The same settings with another Redis (or none). */
     public Settings withRedis(RedisSettings redis) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** The same settings with other login limits. */
     public Settings withLogins(LoginLimiter.Limits logins) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge);
+        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
     }
 
     /** A short description of the wiring, for the start-up line. */
     public String mode() {
         String data = db.embedded() ? "embedded H2" : "mysql writer + reader";
         String cache = redis == null ? "in-process sessions and cache" : redis.cluster() ? "redis cluster" : "redis";
-        return data + ", " + cache + (edge.tlsKeystore() == null ? ", http" : ", https");
+        return data + ", " + cache + (aws.kmsKeyId() == null ? ", local key" : ", kms")
+                + (aws.s3Bucket() == null ? ", local files" : ", s3") + (edge.tlsKeystore() == null ? ", http" : ", https");
     }
 
     private static String first(Map<String, String> env, String a, String b, String fallback) {

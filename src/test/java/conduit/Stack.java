@@ -35,14 +35,45 @@ public final class Stack {
         return value;
     }
 
+    /** Every app of this test run on the stack's shared database uses the same key (one per database). */
+    private static String sharedKmsKey;
+    private static final Path SHARED_DATA_DIR = tempDir();
+
     /**
      * The app's settings for MySQL mode against the stack, on a free loopback port, with in-process
      * sessions and no query cache: the data tier's routing alone, with nothing answering for it.
+     * Emails are encrypted under one KMS key (moto) shared by every instance, as in production;
+     * without moto, under one local key file shared by the test run.
      */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        return fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).withRedis(null)
-                .withCacheTtl(Duration.ZERO).onFreeLoopbackPort(tempDir());
+        Settings settings = fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).withRedis(null)
+                .withCacheTtl(Duration.ZERO).onFreeLoopbackPort(SHARED_DATA_DIR);
+        String moto = System.getenv("MOTO_ENDPOINT");
+        if (moto == null || moto.isBlank()) {
+            return settings;
+        }
+        return settings.withAws(new Settings.Aws(null, "", null, null, null, "", sharedKmsKey(moto), URI.create(moto),
+                null, null, null));
+    }
+
+    /** The KMS key the stack's database is encrypted under: CONDUIT_TEST_KMS_KEY_ID, else one made in moto for this run. */
+    public static synchronized String sharedKmsKey(String moto) {
+        if (sharedKmsKey == null) {
+            String given = System.getenv("CONDUIT_TEST_KMS_KEY_ID");
+            sharedKmsKey = given != null && !given.isBlank() ? given : createKey(moto);
+        }
+        return sharedKmsKey;
+    }
+
+    private static String createKey(String moto) {
+        try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder()
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create(moto)).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+            return kms.createKey(r -> r.description("conduit tests")).keyMetadata().arn();
+        }
     }
 
     /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */

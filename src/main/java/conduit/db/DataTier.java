@@ -4,6 +4,8 @@ import java.sql.Connection;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import conduit.secrets.RotatingCredentialsDataSource;
+import conduit.secrets.SecretCredentials;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.health.HealthCheckResponse;
@@ -27,7 +29,12 @@ public final class DataTier implements AutoCloseable {
     }
 
     public static DataTier start(DbSettings settings) {
-        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false);
+        return start(settings, null);
+    }
+
+    /** @param secret database credentials from Secrets Manager (re-read when rotated), or null for the settings' own */
+    public static DataTier start(DbSettings settings, SecretCredentials secret) {
+        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, secret);
         HikariConnectionPool reader = null;
         try {
             Migrations.run(writer.dataSource(), settings.dbType());
@@ -35,7 +42,7 @@ public final class DataTier implements AutoCloseable {
             if (!settings.splitReads()) {
                 return new DataTier(writer, null, null, new Database(writerClient));
             }
-            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true);
+            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, secret);
             DbClient readerClient = client(reader);
             ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, settings.replicaCheck().toMillis(),
                     settings.maxReplicaLag().toMillis(), settings.readerBackoff().toMillis());
@@ -49,12 +56,19 @@ public final class DataTier implements AutoCloseable {
         }
     }
 
-    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader) {
+    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader,
+                                             SecretCredentials secret) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
-        config.setJdbcUrl(url);
-        config.setUsername(settings.username());
-        config.setPassword(settings.password());
+        if (secret == null) {
+            config.setJdbcUrl(url);
+            config.setUsername(settings.username());
+            config.setPassword(settings.password());
+        } else {
+            // New connections log in with the secret's current password; an authentication
+            // failure re-reads the secret once (rotation), so the app never needs a restart.
+            config.setDataSource(new RotatingCredentialsDataSource(url, secret));
+        }
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());

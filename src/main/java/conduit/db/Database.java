@@ -92,7 +92,13 @@ public final class Database {
         try {
             result = work.apply(tx);
         } catch (RuntimeException | Error e) {
-            tx.rollback();
+            try {
+                tx.rollback();
+            } catch (RuntimeException rollbackFailure) {
+                // The connection is gone (the usual reason a rollback fails): the first failure
+                // says what happened, and lets the caller see a lost connection as such.
+                e.addSuppressed(rollbackFailure);
+            }
             throw e;
         }
         tx.commit();

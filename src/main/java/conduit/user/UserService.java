@@ -49,16 +49,15 @@ public final class UserService {
         username = username(username);
         email = email(email);
         password = password(password);
-        String lookup = lookup(email);
         if (store.usernameTaken(username, 0)) {
             throw Failure.taken("username");
         }
-        if (store.emailTaken(lookup, 0)) {
+        if (store.emailTaken(email, 0)) {
             throw Failure.taken("email");
         }
         long id;
         try {
-            id = store.insert(username, email, lookup, passwords.hash(password), Clock.now());
+            id = store.insert(username, email, passwords.hash(password), Clock.now());
         } catch (RuntimeException e) {
             throw duplicateOr(e);
         }
@@ -76,7 +75,7 @@ public final class UserService {
         if (email.length() > MAX_EMAIL || password.length() > MAX_PASSWORD) {
             throw Failure.badCredentials();
         }
-        User user = store.byEmailLookup(lookup(email)).orElse(null);
+        User user = store.byEmail(email).orElse(null);
         // Verify even when there is no such account, so response time does not reveal which emails exist.
         boolean ok = passwords.verify(password, user == null ? null : user.passwordHash());
         if (!ok || user == null) {
@@ -94,7 +93,6 @@ public final class UserService {
         User old = store.byIdFresh(userId).orElseThrow(Failure::invalidToken);
         String username = changes.username().present() ? username(changes.username().value()) : old.username();
         String email = changes.email().present() ? email(changes.email().value()) : old.email();
-        String lookup = lookup(email);
         boolean passwordChanged = changes.password().present();
         String hash = passwordChanged ? passwords.hash(password(changes.password().value())) : old.passwordHash();
         String bio = Text.bounded("bio", Text.blankToNull(changes.bio().or(old.bio())), MAX_BIO);
@@ -102,12 +100,12 @@ public final class UserService {
         if (!username.equals(old.username()) && store.usernameTaken(username, userId)) {
             throw Failure.taken("username");
         }
-        if (!lookup.equals(lookup(old.email())) && store.emailTaken(lookup, userId)) {
+        if (!lookup(email).equals(lookup(old.email())) && store.emailTaken(email, userId)) {
             throw Failure.taken("email");
         }
         User updated = new User(userId, username, email, hash, bio, image);
         try {
-            store.update(updated, lookup, Clock.now());
+            store.update(updated, Clock.now());
         } catch (RuntimeException e) {
             throw duplicateOr(e);
         }
@@ -159,7 +157,7 @@ public final class UserService {
         return value;
     }
 
-    /** The key under which an email is unique: case-insensitive, as mail systems treat it in practice. */
+    /** Emails compare case-insensitively, as mail systems treat them in practice (the blind index does too). */
     static String lookup(String email) {
         return email.strip().toLowerCase(Locale.ROOT);
     }

@@ -2,66 +2,77 @@ package conduit.user;
 
 import java.util.Optional;
 
+import conduit.crypto.EmailProtection;
 import conduit.db.Database;
 import conduit.db.Rows;
 import io.helidon.dbclient.DbRow;
 
-/** SQL for accounts. */
+/**
+ * SQL for accounts. The email is stored encrypted and bound to its row, and found by its blind
+ * index ({@link EmailProtection}); callers deal in plaintext emails only.
+ */
 public final class UserStore {
     private static final String COLUMNS = "id, username, email, password_hash, bio, image";
 
     private final Database db;
+    private final EmailProtection emails;
 
-    public UserStore(Database db) {
+    public UserStore(Database db, EmailProtection emails) {
         this.db = db;
+        this.emails = emails;
     }
 
-    public long insert(String username, String email, String emailLookup, String passwordHash, long now) {
-        return db.write().createInsert("""
-                        INSERT INTO users (username, email, email_lookup, password_hash, created_at, updated_at)
-                        VALUES (:username, :email, :lookup, :hash, :now, :now)""")
-                .addParam("username", username)
-                .addParam("email", email)
-                .addParam("lookup", emailLookup)
-                .addParam("hash", passwordHash)
-                .addParam("now", now)
-                .returnGeneratedKeys()
-                .insert()
-                .generatedKeys()
-                .findFirst()
-                .map(Rows::firstLong)
-                .orElseThrow();
+    /** Inserts the account, then seals the email under the new row's id, in one transaction. */
+    public long insert(String username, String email, String passwordHash, long now) {
+        String index = emails.index(email);
+        return db.inTransaction(tx -> {
+            long id = tx.createInsert("""
+                            INSERT INTO users (username, email, email_lookup, password_hash, created_at, updated_at)
+                            VALUES (:username, '', :lookup, :hash, :now, :now)""")
+                    .addParam("username", username)
+                    .addParam("lookup", index)
+                    .addParam("hash", passwordHash)
+                    .addParam("now", now)
+                    .returnGeneratedKeys()
+                    .insert()
+                    .generatedKeys()
+                    .findFirst()
+                    .map(Rows::firstLong)
+                    .orElseThrow();
+            tx.update("UPDATE users SET email = ? WHERE id = ?", emails.seal(email, id), id);
+            return id;
+        });
     }
 
     public Optional<User> byId(long id) {
-        return db.read(exec -> exec.get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(UserStore::user));
+        return db.read(exec -> exec.get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(this::user));
     }
 
     /** Reads from the writer: used right after a write, and for login (never a stale password). */
     public Optional<User> byIdFresh(long id) {
-        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(UserStore::user);
+        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(this::user);
     }
 
-    public Optional<User> byEmailLookup(String lookup) {
-        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE email_lookup = ?", lookup).map(UserStore::user);
+    public Optional<User> byEmail(String email) {
+        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE email_lookup = ?", emails.index(email)).map(this::user);
     }
 
     public boolean usernameTaken(String username, long exceptId) {
         return db.write().get("SELECT id FROM users WHERE username = ? AND id <> ?", username, exceptId).isPresent();
     }
 
-    public boolean emailTaken(String lookup, long exceptId) {
-        return db.write().get("SELECT id FROM users WHERE email_lookup = ? AND id <> ?", lookup, exceptId).isPresent();
+    public boolean emailTaken(String email, long exceptId) {
+        return db.write().get("SELECT id FROM users WHERE email_lookup = ? AND id <> ?", emails.index(email), exceptId).isPresent();
     }
 
-    public void update(User user, String emailLookup, long now) {
+    public void update(User user, long now) {
         db.write().createUpdate("""
                         UPDATE users SET username = :username, email = :email, email_lookup = :lookup,
                                password_hash = :hash, bio = :bio, image = :image, updated_at = :now
                         WHERE id = :id""")
                 .addParam("username", user.username())
-                .addParam("email", user.email())
-                .addParam("lookup", emailLookup)
+                .addParam("email", emails.seal(user.email(), user.id()))
+                .addParam("lookup", emails.index(user.email()))
                 .addParam("hash", user.passwordHash())
                 .addParam("bio", user.bio())
                 .addParam("image", user.image())
@@ -70,8 +81,9 @@ public final class UserStore {
                 .execute();
     }
 
-    private static User user(DbRow row) {
-        return new User(Rows.longValue(row, "id"), Rows.string(row, "username"), Rows.string(row, "email"),
+    private User user(DbRow row) {
+        long id = Rows.longValue(row, "id");
+        return new User(id, Rows.string(row, "username"), emails.open(Rows.string(row, "email"), id),
                 Rows.string(row, "password_hash"), Rows.string(row, "bio"), Rows.string(row, "image"));
     }
 }

@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 import conduit.common.Failure;
+import conduit.crypto.DecryptionFailedException;
 import conduit.db.Connectivity;
 import io.helidon.http.HeaderNames;
 import io.helidon.common.Weighted;
@@ -24,6 +25,12 @@ public final class ErrorHandling {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(Failure.class, (req, res, failure) -> respond(res, failure));
+        routing.error(DecryptionFailedException.class, (req, res, e) -> {
+            // Stored data that fails its integrity check (tampered, or moved between rows) is a
+            // server-side fault, never shown: a 500 that says what kind, and an alarm in the log.
+            LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.path().path() + ": " + e.getMessage());
+            Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "stored data failed an integrity check");
+        });
         routing.error(Exception.class, (req, res, e) -> {
             if (Connectivity.isConnectionFailure(e)) {
                 // The database is unreachable (failover, restart): a retryable 503, not a bug.

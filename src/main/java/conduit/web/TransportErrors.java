@@ -33,7 +33,7 @@ public final class TransportErrors {
         // The status, not the event type, says what happened (an oversize body arrives as
         // BAD_REQUEST with status 413).
         String text = switch (status.code()) {
-            case 413 -> "body is too large (maximum is " + JsonBody.MAX_BYTES + " bytes)";
+            case 413 -> "body is too large";
             case 400 -> "is malformed";
             case 403 -> "is forbidden";
             case 505 -> "HTTP version is not supported";

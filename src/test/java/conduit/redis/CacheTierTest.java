@@ -97,7 +97,7 @@ class CacheTierTest {
     @Test
     void sessionsAreSharedAndRevokedAcrossInstances() {
         Settings settings = Stack.redisSettings();
-        try (App.Running one = App.start(settings); App.Running two = App.start(settings.onFreeLoopbackPort(Stack.tempDir()))) {
+        try (App.Running one = App.start(settings); App.Running two = App.start(settings)) {
             Api a = new Api(base(one));
             Api b = new Api(base(two));
             String name = Api.unique("shared");
@@ -115,7 +115,7 @@ class CacheTierTest {
     @Test
     void loginRateLimitHoldsAcrossTwoInstances() {
         Settings settings = Stack.redisSettings().withLogins(new LoginLimiter.Limits(3, 1000, Duration.ofMinutes(1)));
-        try (App.Running one = App.start(settings); App.Running two = App.start(settings.onFreeLoopbackPort(Stack.tempDir()))) {
+        try (App.Running one = App.start(settings); App.Running two = App.start(settings)) {
             Api a = new Api(base(one));
             Api b = new Api(base(two));
             String name = Api.unique("limit");

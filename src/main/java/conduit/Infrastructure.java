@@ -1,0 +1,63 @@
+package conduit;
+
+import conduit.blob.BlobStore;
+import conduit.blob.LocalBlobStore;
+import conduit.blob.S3BlobStore;
+import conduit.crypto.KeyTier;
+import conduit.db.DataTier;
+import conduit.db.KeyMaterialStore;
+import conduit.redis.CacheTier;
+import conduit.secrets.SecretCredentials;
+
+/**
+ * Every port's implementation, chosen by the settings: the same code paths run in every mode,
+ * only these change. Started in dependency order, closed in reverse (pools last).
+ */
+public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTier cacheTier, KeyTier keys, BlobStore blobs)
+        implements AutoCloseable {
+
+    public static Infrastructure start(Settings settings) {
+        Settings.Aws aws = settings.aws();
+        SecretCredentials secret = aws.dbSecretArn() == null ? null : SecretCredentials.create(aws.dbSecretArn(), aws.secretsEndpoint());
+        DataTier data = null;
+        CacheTier cacheTier = null;
+        KeyTier keys = null;
+        try {
+            data = DataTier.start(settings.db(), secret);
+            var db = data.database();
+            cacheTier = CacheTier.start(RedisAuth.resolve(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
+                    settings.logins(), db::readFreshSince);
+            keys = KeyTier.start(aws.kmsKeyId(), aws.kmsEndpoint(), settings.dataDir(), new KeyMaterialStore(db));
+            BlobStore blobs = aws.s3Bucket() == null
+                    ? new LocalBlobStore(settings.dataDir(), aws.publicBaseUrl())
+                    : S3BlobStore.create(aws.s3Bucket(), aws.s3Prefix(), aws.s3Endpoint(), aws.s3KmsKeyId(), aws.cdnBaseUrl());
+            return new Infrastructure(secret, data, cacheTier, keys, blobs);
+        } catch (RuntimeException e) {
+            new Infrastructure(secret, data, cacheTier, keys, null).close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (blobs instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing an HTTP client; nothing to recover
+            }
+        }
+        if (keys != null) {
+            keys.close();
+        }
+        if (cacheTier != null) {
+            cacheTier.close();
+        }
+        if (data != null) {
+            data.close();
+        }
+        if (dbSecret != null) {
+            dbSecret.close();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package conduit;
+
+import java.net.URI;
+
+import conduit.redis.RedisSettings;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+/** The ElastiCache AUTH token from Secrets Manager when {@code REDIS_AUTH_SECRET_ARN} names it. */
+final class RedisAuth {
+    private RedisAuth() {
+    }
+
+    static RedisSettings resolve(RedisSettings redis, Settings.Aws aws) {
+        if (redis == null || aws.redisSecretArn() == null) {
+            return redis;
+        }
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        URI endpoint = aws.secretsEndpoint();
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        try (SecretsManagerClient client = builder.build()) {
+            String token = client.getSecretValue(r -> r.secretId(aws.redisSecretArn())).secretString();
+            return new RedisSettings(redis.url(), redis.clusterNodes(), redis.user(), token, redis.caFile(),
+                    redis.timeout(), redis.poolSize());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package conduit.crypto;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * The keys that protect data at rest: KMS when a key id is configured, else a key file generated
+ * under the data directory (embedded mode). Plaintext keys exist in memory only.
+ */
+public final class KeyTier implements AutoCloseable {
+    private final KeyProvider provider;
+    private final EmailProtection emails;
+
+    private KeyTier(KeyProvider provider, EmailProtection emails) {
+        this.provider = provider;
+        this.emails = emails;
+    }
+
+    /** @param kmsKeyId null for the local key file; @param kmsEndpoint null for the real KMS */
+    public static KeyTier start(String kmsKeyId, URI kmsEndpoint, Path dataDir, WrappedKeyStore wrappedKeys) {
+        KeyProvider provider = kmsKeyId == null ? LocalKeyProvider.open(dataDir) : KmsKeyProvider.create(kmsKeyId, kmsEndpoint);
+        try {
+            return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT));
+        } catch (DecryptionFailedException e) {
+            provider.close();
+            throw new IllegalStateException("The database's keys were wrapped by another master key than this "
+                    + (kmsKeyId == null ? "local key file (" + dataDir + "/keys)" : "KMS key") + ". Every instance on one "
+                    + "database must use the same KMS key (or, for a single local instance, the same data directory).", e);
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
+    }
+
+    public EmailProtection emails() {
+        return emails;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+    }
+}
