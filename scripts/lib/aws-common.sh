@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# Shared by scripts/bake, scripts/release and scripts/rollback: logging, AWS CLI calls that retry
+# throttling, and following an instance refresh until it ends. Source it; it defines functions
+# and a few variables, and runs nothing.
+#
+# Retries happen twice over on purpose: the CLI's own retry mode (standard, 5 attempts) smooths
+# brief bursts, and aws_call backs off further (exponential with jitter, AWS_THROTTLE_RETRIES
+# times) when the CLI still gives up with a throttling error, as happens when many releases
+# poll the Auto Scaling API at once.
+
+: "${AWS_RETRY_MODE:=standard}"
+: "${AWS_MAX_ATTEMPTS:=5}"
+export AWS_RETRY_MODE AWS_MAX_ATTEMPTS
+: "${AWS_CLI:=aws}"
+: "${AWS_THROTTLE_RETRIES:=8}"      # extra attempts after the CLI's own retries
+: "${AWS_RETRY_BASE_SECONDS:=1}"    # first back-off; doubles each time
+: "${AWS_RETRY_MAX_SECONDS:=30}"    # back-off cap
+
+# Global options for every call (--region, --endpoint-url, --profile), filled by aws_global_opt.
+AWS_OPTS=()
+# The last failed call's error text, for callers that branch on the error code.
+AWS_LAST_ERROR_FILE=$(mktemp "${TMPDIR:-/tmp}/conduit-aws-err.XXXXXX")
+# shellcheck disable=SC2064
+trap "rm -f '$AWS_LAST_ERROR_FILE'" EXIT
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%SZ)" "$*" >&2; }
+die() { log "ERROR: $1"; exit "${2:-1}"; }   # die MESSAGE [EXIT_STATUS]
+
+# aws_global_opt FLAG VALUE: record a global CLI option (empty values are ignored).
+aws_global_opt() {
+  if [ -n "$2" ]; then AWS_OPTS+=("$1" "$2"); fi
+}
+
+is_throttling() {
+  grep -qE 'Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException|RequestThrottled|Rate exceeded|SlowDown|PriorRequestNotComplete' "$1"
+}
+
+# aws_call ARGS...: run the AWS CLI with the global options; stdout is the CLI's output.
+# Throttling is retried with exponential back-off and jitter; any other error is printed and
+# returned (its text stays in $AWS_LAST_ERROR_FILE).
+aws_call() {
+  local attempt=0 rc delay
+  while :; do
+    rc=0
+    "$AWS_CLI" "${AWS_OPTS[@]}" "$@" 2>"$AWS_LAST_ERROR_FILE" || rc=$?
+    if [ "$rc" = 0 ]; then return 0; fi
+    if is_throttling "$AWS_LAST_ERROR_FILE" && [ "$attempt" -lt "$AWS_THROTTLE_RETRIES" ]; then
+      attempt=$((attempt + 1))
+      delay=$(awk -v b="$AWS_RETRY_BASE_SECONDS" -v n="$attempt" -v cap="$AWS_RETRY_MAX_SECONDS" -v r="$RANDOM" \
+        'BEGIN { d = b * 2 ^ (n - 1); if (d > cap) d = cap; printf "%.2f", d / 2 + (d / 2) * r / 32767 }')
+      log "throttled on '$1 $2' (attempt $attempt of $AWS_THROTTLE_RETRIES), retrying in ${delay}s"
+      sleep "$delay"
+      continue
+    fi
+    sed 's/^/    /' "$AWS_LAST_ERROR_FILE" >&2
+    return "$rc"
+  done
+}
+
+last_error_has() { grep -q -- "$1" "$AWS_LAST_ERROR_FILE"; }
+
+require_uint() {  # require_uint NAME VALUE
+  case $2 in ''|*[!0-9]*) die "$1 must be a whole number, not '$2'" 2 ;; esac
+}
+
+require_seconds() {  # require_seconds NAME VALUE (may be fractional, for tests)
+  [[ $2 =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$1 must be a number of seconds, not '$2'" 2
+}
+
+# Refresh states that mean "an instance refresh is still running for this group".
+ACTIVE_REFRESH_STATES="'Pending','InProgress','Cancelling','RollbackInProgress','Baking'"
+
+# active_refresh ASG: prints "ID<TAB>STATUS" of a running refresh, or nothing.
+active_refresh() {
+  local out
+  out=$(aws_call autoscaling describe-instance-refreshes --auto-scaling-group-name "$1" \
+    --query "InstanceRefreshes[?contains([$ACTIVE_REFRESH_STATES], Status)] | [0].[InstanceRefreshId, Status]" \
+    --output text) || return 1
+  if [ -n "$out" ] && [ "$out" != None ]; then printf '%s\n' "$out"; fi
+}
+
+# asg_launch_template ASG: prints "LT_ID<TAB>VERSION" the group launches from.
+asg_launch_template() {
+  local out
+  out=$(aws_call autoscaling describe-auto-scaling-groups --auto-scaling-group-names "$1" \
+    --query 'AutoScalingGroups[0].[LaunchTemplate.LaunchTemplateId || MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId, LaunchTemplate.Version || MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version]' \
+    --output text) || return 1
+  case $out in
+    ''|None*) die "auto scaling group '$1' not found, or it does not use a launch template" ;;
+  esac
+  printf '%s\n' "$out"
+}
+
+# resolve_lt_version LT_ID VERSION: turns $Latest / $Default into a number.
+resolve_lt_version() {
+  # shellcheck disable=SC2016 # literal launch template version names
+  case $2 in
+    '$Latest') aws_call ec2 describe-launch-templates --launch-template-ids "$1" \
+      --query 'LaunchTemplates[0].LatestVersionNumber' --output text ;;
+    '$Default') aws_call ec2 describe-launch-templates --launch-template-ids "$1" \
+      --query 'LaunchTemplates[0].DefaultVersionNumber' --output text ;;
+    *) printf '%s\n' "$2" ;;
+  esac
+}
+
+# lt_version_field LT_ID VERSION QUERY: one field of a launch template version.
+lt_version_field() {
+  aws_call ec2 describe-launch-template-versions --launch-template-id "$1" --versions "$2" \
+    --query "LaunchTemplateVersions[0].$3" --output text
+}
+
+# refresh_preferences WARMUP AUTO_ROLLBACK CHECKPOINTS CHECKPOINT_DELAY ALARMS BAKE_TIME
+# Launch before terminate: never below 100% healthy, up to 200% while new instances warm up.
+refresh_preferences() {
+  local warmup=$1 auto_rollback=$2 checkpoints=$3 delay=$4 alarms=$5 bake=$6 p a first=1
+  p="{\"MinHealthyPercentage\":100,\"MaxHealthyPercentage\":200,\"InstanceWarmup\":$warmup"
+  p="$p,\"SkipMatching\":true,\"AutoRollback\":$auto_rollback"
+  p="$p,\"ScaleInProtectedInstances\":\"Wait\",\"StandbyInstances\":\"Wait\""
+  if [ -n "$checkpoints" ]; then
+    p="$p,\"CheckpointPercentages\":[$checkpoints]"
+    if [ -n "$delay" ]; then p="$p,\"CheckpointDelay\":$delay"; fi
+  fi
+  if [ -n "$alarms" ]; then
+    p="$p,\"AlarmSpecification\":{\"Alarms\":["
+    local IFS=,
+    for a in $alarms; do
+      if [ "$first" = 1 ]; then first=0; else p="$p,"; fi
+      p="$p\"$a\""
+    done
+    p="$p]}"
+  fi
+  if [ -n "$bake" ]; then p="$p,\"BakeTime\":$bake"; fi
+  printf '%s}\n' "$p"
+}
+
+# normalise_checkpoints "50,20,100" -> "20,50,100" (ascending, unique, ending at 100)
+normalise_checkpoints() {
+  local c list=()
+  [ -n "$1" ] || return 0
+  IFS=, read -r -a list <<<"$1"
+  for c in "${list[@]}"; do
+    require_uint "checkpoint" "$c"
+    if [ "$c" -lt 1 ] || [ "$c" -gt 100 ]; then die "checkpoints must be between 1 and 100, not $c" 2; fi
+  done
+  printf '%s\n' "${list[@]}" 100 | sort -n -u | paste -sd, -
+}
+
+# follow_refresh ASG REFRESH_ID TIMEOUT_SECONDS POLL_SECONDS
+# Prints progress until the refresh ends. Returns 0 on Successful, 10 on RollbackSuccessful,
+# 11 on Failed / Cancelled / RollbackFailed, 12 on timeout (the refresh keeps running).
+follow_refresh() {
+  local asg=$1 id=$2 timeout=$3 poll=$4 start now line status pct todo reason last=""
+  start=$(date +%s)
+  while :; do
+    line=$(aws_call autoscaling describe-instance-refreshes --auto-scaling-group-name "$asg" \
+      --instance-refresh-ids "$id" \
+      --query 'InstanceRefreshes[0].[Status, PercentageComplete, InstancesToUpdate, StatusReason]' \
+      --output text) || return 11
+    IFS=$'\t' read -r status pct todo reason <<<"$line"
+    [ "$pct" = None ] && pct=0
+    [ "$todo" = None ] && todo=0
+    [ "$reason" = None ] && reason=""
+    if [ "$line" != "$last" ]; then
+      log "refresh $id: $status, ${pct}% done, $todo to update${reason:+ - $reason}"
+      last=$line
+    fi
+    case $status in
+      Successful) return 0 ;;
+      RollbackSuccessful) return 10 ;;
+      Failed|Cancelled|RollbackFailed) return 11 ;;
+      None|'') log "refresh $id not found"; return 11 ;;
+    esac
+    now=$(date +%s)
+    if [ $((now - start)) -ge "$timeout" ]; then return 12; fi
+    sleep "$poll"
+  done
+}

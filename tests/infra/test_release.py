@@ -1,0 +1,432 @@
+"""scripts/release, scripts/rollback and scripts/bake against moto, with the instance-refresh API
+added by refresh_proxy.py (moto 5.2.1 has none of it).
+
+  python3 tests/infra/test_release.py [--results FILE] [-k PATTERN]
+
+Starts moto_server on a free loopback port and the proxy in front of it, runs the real scripts
+with the AWS CLI pointed at the proxy (--endpoint-url), and checks what they did to moto's launch
+templates and groups and which refresh calls they made. Each test has its own launch template
+and group. Prints one line per test and, with --results, writes "PASS name" / "FAIL name" lines.
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+import uuid
+
+import boto3
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True      # no __pycache__ in the work tree
+from refresh_proxy import RefreshProxy  # noqa: E402
+
+REGION = "us-east-1"
+SCRIPT_TIMEOUT = 90
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    """moto + proxy, shared by all tests of one run."""
+
+    moto = None
+    proxy = None
+    moto_url = None
+    url = None
+
+    @classmethod
+    def start(cls):
+        port = free_port()
+        cls.moto_log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        cls.moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+                                    stdout=cls.moto_log, stderr=subprocess.STDOUT)
+        cls.moto_url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 20
+        while True:
+            try:
+                urllib.request.urlopen(cls.moto_url + "/moto-api/", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline or cls.moto.poll() is not None:
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.1)
+        cls.proxy = RefreshProxy(cls.moto_url)
+        cls.url = cls.proxy.start()
+
+    @classmethod
+    def stop(cls):
+        if cls.proxy:
+            cls.proxy.stop()
+        if cls.moto:
+            cls.moto.terminate()
+            try:
+                cls.moto.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                cls.moto.kill()
+                cls.moto.wait()
+        if getattr(cls, "moto_log", None):
+            os.unlink(cls.moto_log.name)
+
+
+def client(service):
+    return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def script_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_RETRY_BASE_SECONDS": "0.05",
+        "AWS_RETRY_MAX_SECONDS": "0.2",
+    })
+    env.update(extra)
+    return env
+
+
+def control(path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(Stack.url + path, data=data, method="POST" if data is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(req, timeout=10).read() or b"{}")
+
+
+class Group:
+    """A launch template (v1 = old AMI) and an Auto Scaling group using it, behind a target group."""
+
+    def __init__(self):
+        self.ec2, self.asg, self.elb = client("ec2"), client("autoscaling"), client("elbv2")
+        tag = uuid.uuid4().hex[:8]
+        self.name = f"conduit-{tag}"
+        self.old_ami = self.ec2.register_image(Name=f"conduit-old-{tag}", Architecture="arm64",
+                                               RootDeviceName="/dev/xvda", VirtualizationType="hvm")["ImageId"]
+        self.new_ami = self.ec2.register_image(Name=f"conduit-new-{tag}", Architecture="arm64",
+                                               RootDeviceName="/dev/xvda", VirtualizationType="hvm")["ImageId"]
+        lt = self.ec2.create_launch_template(
+            LaunchTemplateName=f"{self.name}-app", VersionDescription="stack baseline",
+            LaunchTemplateData={"ImageId": self.old_ami, "InstanceType": "t4g.small",
+                                "MetadataOptions": {"HttpTokens": "required"}})
+        self.lt_id = lt["LaunchTemplate"]["LaunchTemplateId"]
+        subnets = [s["SubnetId"] for s in self.ec2.describe_subnets()["Subnets"]][:2]
+        vpc = self.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+        self.tg = self.elb.create_target_group(
+            Name=f"tg-{tag}", Protocol="HTTP", Port=8080, VpcId=vpc,
+            HealthCheckPath="/observe/health/ready")["TargetGroups"][0]["TargetGroupArn"]
+        self.asg.create_auto_scaling_group(
+            AutoScalingGroupName=self.name, LaunchTemplate={"LaunchTemplateId": self.lt_id, "Version": "1"},
+            MinSize=2, MaxSize=4, DesiredCapacity=2, VPCZoneIdentifier=",".join(subnets),
+            TargetGroupARNs=[self.tg], HealthCheckType="ELB", HealthCheckGracePeriod=120)
+
+    def script(self, outcomes, steps=2):
+        control("/_proxy/script", {"asg": self.name, "outcomes": outcomes, "steps": steps})
+
+    def versions(self):
+        out = self.ec2.describe_launch_template_versions(LaunchTemplateId=self.lt_id)["LaunchTemplateVersions"]
+        return {v["VersionNumber"]: v for v in out}
+
+    def group_version(self):
+        g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=[self.name])["AutoScalingGroups"][0]
+        return g["LaunchTemplate"]["Version"]
+
+    def calls(self, action):
+        return [c for c in control("/_proxy/calls")
+                if c["action"] == action and c["params"].get("AutoScalingGroupName", self.name) == self.name
+                and (c["params"].get("LaunchTemplateId", self.lt_id) == self.lt_id)]
+
+    def run(self, script, *args, env=None):
+        cmd = [os.path.join(REPO, "scripts", script), "--endpoint-url", Stack.url, "--region", REGION,
+               "--asg", self.name, "--poll", "0.1", *args]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT, env=env or script_env())
+        res.output = res.stdout + res.stderr
+        return res
+
+
+def members(params, prefix):
+    keys = sorted((k for k in params if k.startswith(prefix + ".member.")), key=lambda k: int(k.rsplit(".", 1)[1]))
+    return [params[k] for k in keys]
+
+
+class ReleaseSucceeds(unittest.TestCase):
+    """One successful release with checkpoints and alarm gating; several properties of it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.g = Group()
+        cls.g.script(["Successful"], steps=3)
+        cls.res = cls.g.run("release", "--ami", cls.g.new_ami, "--warmup", "90",
+                            "--checkpoints", "50", "--checkpoint-delay", "60",
+                            "--alarms", "conduit-target-5xx,conduit-unhealthy-hosts")
+        cls.start = cls.g.calls("StartInstanceRefresh")
+
+    def test_release_exits_zero_when_the_refresh_succeeds(self):
+        self.assertEqual(self.res.returncode, 0, self.res.output)
+        self.assertIn("release done", self.res.output)
+
+    def test_new_launch_template_version_pins_the_new_ami(self):
+        versions = self.g.versions()
+        self.assertEqual(sorted(versions), [1, 2])
+        self.assertEqual(versions[2]["LaunchTemplateData"]["ImageId"], self.g.new_ami)
+        self.assertEqual(versions[1]["LaunchTemplateData"]["ImageId"], self.g.old_ami)
+        self.assertIn(f"(from v1)", versions[2]["VersionDescription"])
+
+    def test_new_version_is_derived_from_the_version_the_group_runs(self):
+        create = self.g.calls("CreateLaunchTemplateVersion")
+        self.assertEqual(len(create), 1)
+        self.assertEqual(create[0]["params"]["SourceVersion"], "1")
+        self.assertEqual(create[0]["params"]["LaunchTemplateData.ImageId"], self.g.new_ami)
+
+    def test_refresh_is_pinned_to_the_new_version(self):
+        self.assertEqual(len(self.start), 1)
+        p = self.start[0]["params"]
+        self.assertEqual(p["DesiredConfiguration.LaunchTemplate.LaunchTemplateId"], self.g.lt_id)
+        self.assertEqual(p["DesiredConfiguration.LaunchTemplate.Version"], "2")
+        self.assertEqual(p["Strategy"], "Rolling")
+
+    def test_refresh_launches_before_terminating(self):
+        p = self.start[0]["params"]
+        self.assertEqual(p["Preferences.MinHealthyPercentage"], "100")
+        self.assertEqual(p["Preferences.MaxHealthyPercentage"], "200")
+
+    def test_refresh_is_health_gated_with_warmup_and_rolls_back_automatically(self):
+        p = self.start[0]["params"]
+        self.assertEqual(p["Preferences.InstanceWarmup"], "90")
+        self.assertEqual(p["Preferences.AutoRollback"], "true")
+        self.assertEqual(p["Preferences.SkipMatching"], "true")
+
+    def test_checkpoints_and_alarms_are_passed(self):
+        p = self.start[0]["params"]
+        self.assertEqual(members(p, "Preferences.CheckpointPercentages"), ["50", "100"])
+        self.assertEqual(p["Preferences.CheckpointDelay"], "60")
+        self.assertEqual(members(p, "Preferences.AlarmSpecification.Alarms"),
+                         ["conduit-target-5xx", "conduit-unhealthy-hosts"])
+
+    def test_progress_is_reported_until_the_end(self):
+        self.assertIn("InProgress", self.res.output)
+        self.assertIn("Successful, 100% done", self.res.output)
+        self.assertIn(f"refresh_id=", self.res.stdout)
+
+    def test_group_runs_the_new_version_afterwards(self):
+        self.assertEqual(self.g.group_version(), "2")
+
+
+class ReleaseFails(unittest.TestCase):
+
+    def test_failed_refresh_that_rolled_back_exits_non_zero(self):
+        g = Group()
+        g.script(["Failed"])
+        res = g.run("release", "--ami", g.new_ami)
+        self.assertEqual(res.returncode, 1, res.output)
+        self.assertIn("RollbackSuccessful", res.output)
+        self.assertIn("rolled back", res.output)
+        self.assertEqual(g.group_version(), "1")
+
+    def test_failed_refresh_without_auto_rollback_exits_non_zero(self):
+        g = Group()
+        g.script(["Failed"])
+        res = g.run("release", "--ami", g.new_ami, "--no-auto-rollback")
+        self.assertEqual(res.returncode, 1, res.output)
+        self.assertIn("Failed", res.output)
+        self.assertEqual(g.calls("StartInstanceRefresh")[0]["params"]["Preferences.AutoRollback"], "false")
+
+    def test_unknown_ami_is_refused_before_anything_changes(self):
+        g = Group()
+        res = g.run("release", "--ami", "ami-0000000000000dead")
+        self.assertNotEqual(res.returncode, 0, res.output)
+        self.assertEqual(sorted(g.versions()), [1])
+        self.assertEqual(g.calls("StartInstanceRefresh"), [])
+
+    def test_refresh_still_running_at_timeout_exits_4(self):
+        g = Group()
+        g.script(["hang"])
+        res = g.run("release", "--ami", g.new_ami, "--timeout", "1")
+        self.assertEqual(res.returncode, 4, res.output)
+        self.assertIn("still running", res.output)
+        g.run("rollback")   # leave nothing running
+
+
+class OneRefreshAtATime(unittest.TestCase):
+
+    def test_second_release_while_one_runs_is_refused_and_rollback_stops_the_first(self):
+        g = Group()
+        g.script(["hang"])
+        first = g.run("release", "--ami", g.new_ami, "--no-wait")
+        self.assertEqual(first.returncode, 0, first.output)
+
+        second = g.run("release", "--ami", g.new_ami)
+        self.assertEqual(second.returncode, 3, second.output)
+        self.assertIn("refusing to start", second.output)
+        self.assertEqual(len(g.calls("StartInstanceRefresh")), 1, "no second refresh was requested")
+        self.assertEqual(sorted(g.versions()), [1, 2], "no launch template version was made for it")
+
+        back = g.run("rollback")
+        self.assertEqual(back.returncode, 0, back.output)
+        self.assertEqual(len(g.calls("RollbackInstanceRefresh")), 1)
+        self.assertIn("RollbackSuccessful", back.output)
+        self.assertEqual(g.group_version(), "1")
+
+
+class Rollback(unittest.TestCase):
+
+    def test_rollback_after_a_finished_release_returns_to_the_previous_version(self):
+        g = Group()
+        g.script(["Successful"])
+        rel = g.run("release", "--ami", g.new_ami)
+        self.assertEqual(rel.returncode, 0, rel.output)
+        self.assertEqual(g.group_version(), "2")
+
+        back = g.run("rollback", "--warmup", "30")
+        self.assertEqual(back.returncode, 0, back.output)
+        start = g.calls("StartInstanceRefresh")[-1]["params"]
+        self.assertEqual(start["DesiredConfiguration.LaunchTemplate.Version"], "1")
+        self.assertEqual(start["Preferences.MinHealthyPercentage"], "100")
+        self.assertEqual(start["Preferences.MaxHealthyPercentage"], "200")
+        self.assertEqual(start["Preferences.InstanceWarmup"], "30")
+        self.assertEqual(g.group_version(), "1")
+        self.assertIn(g.old_ami, back.output)
+
+    def test_rollback_that_fails_exits_non_zero(self):
+        g = Group()
+        g.script(["Successful", "Failed"])
+        self.assertEqual(g.run("release", "--ami", g.new_ami).returncode, 0)
+        back = g.run("rollback")
+        self.assertEqual(back.returncode, 1, back.output)
+        self.assertEqual(g.group_version(), "2")
+
+    def test_rollback_without_a_release_asks_for_a_version(self):
+        g = Group()
+        back = g.run("rollback")
+        self.assertEqual(back.returncode, 2, back.output)
+        self.assertIn("--to-version", back.output)
+
+
+class StackOutputs(unittest.TestCase):
+
+    def test_release_reads_group_template_and_alarms_from_the_stack(self):
+        g = Group()
+        g.script(["Successful"])
+        name = f"stack-{g.name}"
+        template = {
+            "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {
+                "AutoScalingGroupName": {"Value": g.name},
+                "LaunchTemplateId": {"Value": g.lt_id},
+                "ReleaseAlarms": {"Value": "s-target-5xx,s-elb-5xx,s-unhealthy-hosts"},
+            },
+        }
+        client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
+        cmd = [os.path.join(REPO, "scripts", "release"), "--endpoint-url", Stack.url, "--region", REGION,
+               "--stack", name, "--ami", g.new_ami, "--poll", "0.1"]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT, env=script_env())
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        p = g.calls("StartInstanceRefresh")[0]["params"]
+        self.assertEqual(p["AutoScalingGroupName"], g.name)
+        self.assertEqual(p["DesiredConfiguration.LaunchTemplate.LaunchTemplateId"], g.lt_id)
+        self.assertEqual(members(p, "Preferences.AlarmSpecification.Alarms"),
+                         ["s-target-5xx", "s-elb-5xx", "s-unhealthy-hosts"])
+
+
+class Throttling(unittest.TestCase):
+
+    def test_throttled_calls_are_retried(self):
+        g = Group()
+        g.script(["Successful"])
+        control("/_proxy/throttle", {"action": "StartInstanceRefresh", "count": 2})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 3})
+        # AWS_MAX_ATTEMPTS=1 turns the CLI's own retries off, so the scripts' back-off is what works
+        res = g.run("release", "--ami", g.new_ami, env=script_env(AWS_MAX_ATTEMPTS="1"))
+        self.assertEqual(res.returncode, 0, res.output)
+        self.assertGreaterEqual(res.output.count("throttled on"), 5, res.output)
+        self.assertEqual(len([c for c in g.calls("StartInstanceRefresh") if c["status"] == 200]), 1)
+
+
+class Bake(unittest.TestCase):
+
+    def test_bake_runs_packer_and_records_the_ami_id(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = os.path.join(HERE, "fake-packer")
+            artifacts = os.path.join(tmp, "target")
+            os.makedirs(os.path.join(artifacts, "libs"))
+            open(os.path.join(artifacts, "conduit.jar"), "w").close()
+            res = subprocess.run(
+                [os.path.join(REPO, "scripts", "bake"), "--region", "eu-west-1", "--arch", "arm64",
+                 "--skip-app-build", "--artifact-dir", artifacts, "--app-version", "test", "--out-dir", tmp],
+                capture_output=True, text=True, timeout=60,
+                env=script_env(PACKER=fake, FAKE_PACKER_LOG=os.path.join(tmp, "calls")))
+            output = res.stdout + res.stderr
+            self.assertEqual(res.returncode, 0, output)
+            with open(os.path.join(tmp, "ami-id")) as f:
+                self.assertEqual(f.read().strip(), "ami-0fedcba9876543210")
+            self.assertIn("Waiting for the AOT training run", output)      # progress is shown
+            with open(os.path.join(tmp, "calls")) as f:
+                calls = f.read()
+            self.assertIn("init", calls)
+            self.assertIn("validate", calls)
+            self.assertIn("build -machine-readable", calls)
+            self.assertIn("-var arch=arm64", calls)
+            self.assertIn(f"-var artifact_dir={artifacts}", calls)
+            with open(os.path.join(tmp, "packer-manifest.json")) as f:
+                self.assertIn("ami-0fedcba9876543210", f.read())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results")
+    ap.add_argument("-k", dest="pattern")
+    args = ap.parse_args()
+    loader = unittest.TestLoader()
+    if args.pattern:
+        loader.testNamePatterns = [f"*{args.pattern}*"]
+    suite = loader.loadTestsFromModule(sys.modules[__name__])
+    lines = []
+
+    class Result(unittest.TextTestResult):
+        def addSuccess(self, test):
+            super().addSuccess(test)
+            lines.append(f"PASS {test.id().split('.', 1)[1]}")
+            print(f"  ok    {test.id().split('.', 1)[1]}", flush=True)
+
+        def _fail(self, test, err, kind):
+            lines.append(f"FAIL {test.id().split('.', 1)[1] if hasattr(test, 'id') else test}")
+            print(f"  FAIL  {test.id().split('.', 1)[1] if hasattr(test, 'id') else test} ({kind})", flush=True)
+            print("        " + self._exc_info_to_string(err, test).replace("\n", "\n        ")[-3000:], flush=True)
+
+        def addFailure(self, test, err):
+            super().addFailure(test, err)
+            self._fail(test, err, "failure")
+
+        def addError(self, test, err):
+            super().addError(test, err)
+            self._fail(test, err, "error")
+
+    Stack.start()
+    try:
+        runner = unittest.TextTestRunner(resultclass=Result, verbosity=0, stream=open(os.devnull, "w"))
+        result = runner.run(suite)
+    finally:
+        Stack.stop()
+    if args.results:
+        with open(args.results, "w") as f:
+            f.write("\n".join(lines) + "\n")
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
