@@ -18,7 +18,8 @@ start_app() {
   echo $! >"$APP_LOG_DIR/$name.pid"
   local _
   for _ in $(seq 1 300); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$port/observe/health/ready"; then
+    # APP_SCHEME=https for an app serving TLS itself (with a test certificate: -k).
+    if curl -skf -o /dev/null "${APP_SCHEME:-http}://127.0.0.1:$port/observe/health/ready"; then
       return 0
     fi
     if ! kill -0 "$(cat "$APP_LOG_DIR/$name.pid")" 2>/dev/null; then

@@ -1,6 +1,8 @@
 package conduit;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 import conduit.article.ArticleRoutes;
 import conduit.blob.LocalBlobStore;
@@ -34,6 +36,7 @@ import conduit.web.ApiDocs;
 import conduit.web.Auth;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
@@ -91,7 +94,8 @@ public final class App implements AutoCloseable {
                     new CommentRoutes(comments, auth),
                     new TagRoutes(tags),
                     new UploadRoutes(uploads, auth),
-                    new ApiDocs());
+                    new ApiDocs(),
+                    new StaticSite(uploadOrigins(settings.aws())));
             if (infra.blobs() instanceof LocalBlobStore local) {
                 routing.register(new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
@@ -101,6 +105,22 @@ public final class App implements AutoCloseable {
             infra.close();
             throw e;
         }
+    }
+
+    /**
+     * Where the browser may send upload PUTs besides this origin (the UI's CSP connect-src): the
+     * S3 endpoint when uploads go to S3. The bucket needs a CORS rule allowing PUT from the site.
+     */
+    private static List<String> uploadOrigins(Settings.Aws aws) {
+        if (aws.s3Bucket() == null) {
+            return List.of();
+        }
+        if (aws.s3Endpoint() != null) {
+            URI e = aws.s3Endpoint();
+            return List.of(e.getScheme() + "://" + e.getAuthority());
+        }
+        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+        return List.of("https://" + aws.s3Bucket() + ".s3." + region + ".amazonaws.com");
     }
 
     /** Puts the routes, limits and observability endpoints on a server being built. */

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The UI's files as the browser gets them: types, validators, caching, compression, CSP, fall-through. */
@@ -206,6 +208,19 @@ class StaticSiteTest {
         assertNotEquals(one.version(), changed.version());
         assertEquals("<script type=\"module\" src=\"/assets/" + one.version() + "/app.js\"></script>",
                 new String(StaticSite.pinAssets(index, one.version()), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void uploadOriginsAreAddedToConnectSrcAndValidated() {
+        Map<String, byte[]> files = Map.of("/index.html", bytes("<p>"));
+        assertEquals(StaticSite.CSP, new StaticSite(files).contentSecurityPolicy());
+        assertEquals(StaticSite.CSP + "; connect-src 'self' https://b.s3.eu-west-1.amazonaws.com http://127.0.0.1:9000",
+                new StaticSite(files, List.of("https://b.s3.eu-west-1.amazonaws.com", "http://127.0.0.1:9000"))
+                        .contentSecurityPolicy());
+        for (String bad : new String[] {"*", "https://x.com/path", "https://x.com; script-src *", "ftp://x.com", ""}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new StaticSite(files, List.of(bad)), bad);
+        }
     }
 
     private static byte[] bytes(String s) {

@@ -43,7 +43,8 @@ export async function page({ params, user }) {
       addTags();
     }
   });
-  tagInput.addEventListener('blur', addTags);
+  // Text left in the tag field is added on submit, not on blur: growing the tag list on blur
+  // would move the Publish button between mouse down and mouse up, and swallow the click.
   paintTags();
 
   const form = h('form', { class: 'editor-form', novalidate: true, 'aria-label': slug ? 'Edit article' : 'New article' },

@@ -8,7 +8,7 @@ export function page({ user }) {
   const errors = errorList();
   const preview = avatar(user.image, 'avatar avatar-lg', 'Your current picture');
   const uploadStatus = h('p', { class: 'hint', id: 'settings-upload-status', role: 'status', 'aria-live': 'polite' });
-  const image = h('input', { type: 'url', name: 'image', value: user.image ?? '', placeholder: 'https://…', autocomplete: 'photo' });
+  const image = h('input', { type: 'text', inputmode: 'url', name: 'image', value: user.image ?? '', placeholder: 'https://…', autocomplete: 'photo' });
   const file = h('input', { id: 'settings-file', type: 'file', name: 'file', accept: UPLOAD_TYPES.join(','), 'aria-describedby': 'settings-upload-status' });
 
   const form = h('form', { class: 'settings-form', novalidate: true, 'aria-label': 'Your settings' },

@@ -1,0 +1,147 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium through playwright-core (never a
+// downloaded browser), a log of every request the pages make, screenshots, API calls from the
+// test itself (to arrange data as "another user"), and a generated PNG.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+export const APP_ORIGIN = new URL(BASE_URL).origin;
+export const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || path.join(import.meta.dirname, '..', '..', 'target', 'screenshots'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Every wait is bounded: a stuck page fails its test within seconds, not minutes. */
+export const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 10000);
+
+/** A per-run suffix so runs can repeat against the same database. */
+export const uid = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+export class Browser {
+  constructor() {
+    this.requests = [];
+    this.pageErrors = [];
+    this.cspViolations = [];
+  }
+
+  // Playwright gives every launch a new temporary profile (--user-data-dir) and removes it on
+  // close; it refuses the flag in launch(), so it is not passed here.
+  async start() {
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30000,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+    return this;
+  }
+
+  /** A fresh browser profile (own cookies), recording its requests. */
+  async context(options = {}) {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(TIMEOUT_MS);
+    context.on('request', (req) => this.requests.push(req.url()));
+    context.on('page', (page) => this.watch(page));
+    return context;
+  }
+
+  watch(page) {
+    page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) this.cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  }
+
+  async stop() {
+    await this.browser?.close();
+  }
+
+  /** Requests that left the app: anything that is not same-origin (data: and blob: are local). */
+  foreignRequests() {
+    return this.requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== APP_ORIGIN);
+  }
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, timeout: TIMEOUT_MS });
+  console.log(`screenshot: ${file}`);
+  return file;
+}
+
+/** Opens a hash route of the app ("#/login") and waits for the app to have rendered it. */
+export async function open(page, hash = '#/') {
+  const target = `${BASE_URL}/${hash}`;
+  const before = await page.evaluate(() => document.body?.dataset.ready ?? null).catch(() => null);
+  const sameDocument = page.url().startsWith(`${BASE_URL}/`) && page.url() !== target;
+  if (page.url() === target) await page.reload({ waitUntil: 'domcontentloaded' });
+  else await page.goto(target, { waitUntil: 'domcontentloaded' });
+  if (sameDocument) {
+    await page.waitForFunction((b) => document.body.dataset.ready && document.body.dataset.ready !== b, before);
+  } else {
+    await page.waitForFunction(() => Boolean(document.body.dataset.ready));
+  }
+}
+
+/** Calls the API as a non-browser client (Authorization: Token), e.g. to act as another user. */
+export async function apiCall(method, apiPath, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Token ${token}`;
+  const res = await fetch(`${BASE_URL}/api${apiPath}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** A real size×size RGB PNG: a diagonal two-colour pattern, so it is visibly an image. */
+export function makePng(size = 64, a = [220, 60, 60], b = [40, 90, 200]) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 3);
+    for (let x = 0; x < size; x++) {
+      const c = x > y ? a : b;
+      row.set(c, 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
