@@ -150,9 +150,27 @@ public final class App implements AutoCloseable {
         Path keystore = settings.edge().tlsKeystore();
         if (keystore != null) {
             // For setups where the load balancer forwards HTTPS to the instance (end-to-end TLS).
-            String password = settings.edge().tlsPassword() == null ? "" : settings.edge().tlsPassword();
-            Keys keys = Keys.builder().keystore(k -> k.keystore(Resource.create(keystore)).passphrase(password.toCharArray())).build();
+            char[] password = settings.edge().tlsPassword() == null ? new char[0] : settings.edge().tlsPassword().toCharArray();
+            String alias = keyAlias(keystore, password);
+            Keys keys = Keys.builder().keystore(k -> k.keystore(Resource.create(keystore)).passphrase(password)
+                    .keyAlias(alias).certChainAlias(alias)).build();
             server.tls(tls -> tls.privateKey(keys).privateKeyCertChain(keys));
+        }
+    }
+
+    /** The alias of the (first) private key in a PKCS#12 key store: whatever name the tool that made it chose. */
+    private static String keyAlias(Path keystore, char[] password) {
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    return alias;
+                }
+            }
+            throw new IllegalStateException("TLS_KEYSTORE " + keystore + " holds no private key");
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read TLS_KEYSTORE " + keystore + ": " + e.getMessage(), e);
         }
     }
 

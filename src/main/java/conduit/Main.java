@@ -31,8 +31,15 @@ public final class Main {
             System.exit(command(args[0], settings));
         }
         App.Running app = App.start(settings);
+        if (app.port() < 0) {
+            // Helidon logs why (e.g. the port is taken) and returns a server that is not running.
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "the server did not start; exiting");
+            app.app().close();
+            System.exit(1);
+        }
         Logger log = System.getLogger(Main.class.getName());
-        log.log(Level.INFO, "Conduit listening on http://" + settings.host() + ":" + app.port()
+        String scheme = settings.edge().tlsKeystore() == null ? "http" : "https";
+        log.log(Level.INFO, "Conduit listening on " + scheme + "://" + settings.host() + ":" + app.port()
                 + " in " + settings.mode() + " mode, started in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         Runtime.getRuntime().addShutdownHook(new Thread(app::drainAndStop, "drain"));
     }

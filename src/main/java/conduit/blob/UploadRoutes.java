@@ -6,6 +6,7 @@ import java.util.Map;
 import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.web.Auth;
+import conduit.web.JsonBody;
 import conduit.web.Caller;
 import conduit.web.Responses;
 import io.helidon.http.HeaderNames;
@@ -47,7 +48,8 @@ public final class UploadRoutes implements HttpService {
 
     private void start(ServerRequest req, ServerResponse res) {
         Caller caller = auth.required(req);
-        UploadJson body = UploadJson.read(req);
+        // Upload requests are a few fields: a small body limit.
+        JsonBody body = JsonBody.read(req, "upload", 4096);
         UploadService.Upload upload = uploads.start(caller.userId(), body.string("contentType"),
                 body.integer("contentLength"), body.string("purpose"));
         Responses.created(res, UploadView.of(upload));

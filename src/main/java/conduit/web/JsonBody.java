@@ -29,7 +29,12 @@ public final class JsonBody {
 
     /** Reads the request body and returns the object under {@code wrapper}. */
     public static JsonBody read(ServerRequest request, String wrapper) {
-        JsonNode root = Json.parse(readBytes(request));
+        return read(request, wrapper, MAX_BYTES);
+    }
+
+    /** The same with a lower size limit, for endpoints whose bodies are small by nature. */
+    public static JsonBody read(ServerRequest request, String wrapper, int maxBytes) {
+        JsonNode root = Json.parse(readBytes(request, maxBytes));
         JsonNode inner = root.isObject() ? root.get(wrapper) : null;
         if (inner == null || inner.isNull()) {
             throw Failure.invalid(wrapper, "is missing");
@@ -40,18 +45,18 @@ public final class JsonBody {
         return new JsonBody((ObjectNode) inner);
     }
 
-    private static byte[] readBytes(ServerRequest request) {
+    private static byte[] readBytes(ServerRequest request, int maxBytes) {
         if (!request.content().hasEntity()) {
             throw new Failure(Failure.Kind.MALFORMED, "request", "body is missing");
         }
         long declared = request.headers().contentLength().orElse(-1);
-        if (declared > MAX_BYTES) {
-            throw tooLarge();
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         try (InputStream in = request.content().inputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw tooLarge();
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(maxBytes);
             }
             return bytes;
         } catch (IOException e) {
@@ -59,8 +64,8 @@ public final class JsonBody {
         }
     }
 
-    private static Failure tooLarge() {
-        return new Failure(Failure.Kind.TOO_LARGE, "request", "body is too large (maximum is " + MAX_BYTES + " bytes)");
+    private static Failure tooLarge(int maxBytes) {
+        return new Failure(Failure.Kind.TOO_LARGE, "request", "body is too large (maximum is " + maxBytes + " bytes)");
     }
 
     /** True when the field is present, even as JSON null. */
@@ -78,6 +83,18 @@ public final class JsonBody {
             throw Failure.invalid(field, "must be a string");
         }
         return value.textValue();
+    }
+
+    /** The integer value; null when absent or JSON null; 422 for strings, fractions and huge numbers. */
+    public Long integer(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw Failure.invalid(field, "must be an integer");
+        }
+        return value.longValue();
     }
 
     /** Absent, or present with the string value (which may be null). */
