@@ -59,10 +59,11 @@ public final class ArticleService {
                                         List<String> tags, long now) {
         for (int attempt = 0; ; attempt++) {
             String slug = Slugs.of(title);
+            List<Long> tagIds = store.tagIds(tags);
             try {
                 store.database().inTransaction(tx -> {
                     long id = store.insert(tx, slug, title, description, body, authorId, now);
-                    store.setTags(tx, id, tags);
+                    store.addTags(tx, id, tagIds);
                     return id;
                 });
                 return slug;
@@ -104,11 +105,11 @@ public final class ArticleService {
         String newSlug = title.equals(article.title()) ? article.slug() : Slugs.of(title);
         // Millisecond timestamps: an edit right after creation must still move updatedAt forward.
         long updatedAt = Math.max(Clock.now(), article.updatedAt() + 1);
-        List<String> newTags = tags;
+        List<Long> newTagIds = tags == null ? null : store.tagIds(tags);
         store.database().inTransaction(tx -> {
             store.update(tx, article.id(), newSlug, title, description, body, updatedAt);
-            if (newTags != null) {
-                store.setTags(tx, article.id(), newTags);
+            if (newTagIds != null) {
+                store.setTags(tx, article.id(), newTagIds);
             }
             return null;
         });

@@ -189,14 +189,31 @@ public final class ArticleStore {
                 .execute();
     }
 
-    /** Replaces the article's tags, creating tag rows as needed. */
-    public void setTags(DbExecute tx, long articleId, List<String> tags) {
-        tx.createDelete("DELETE FROM article_tags WHERE article_id = :id").addParam("id", articleId).execute();
+    /**
+     * The ids of the named tags, creating the missing ones. Runs outside the article's transaction,
+     * each statement committed on its own: tag rows are shared by every article, and holding
+     * their locks inside article transactions made concurrent creates deadlock (scripts/bench).
+     * A tag left without articles is harmless: the tag list shows only tags in use.
+     */
+    public List<Long> tagIds(List<String> tags) {
+        List<Long> ids = new ArrayList<>(tags.size());
         for (String tag : tags) {
-            // INSERT IGNORE: a concurrent article may be creating the same tag; either insert wins.
-            tx.createInsert("INSERT IGNORE INTO tags (name) VALUES (:name)").addParam("name", tag).execute();
-            long tagId = tx.createGet("SELECT id FROM tags WHERE name = :name").addParam("name", tag).execute()
-                    .map(r -> Rows.longValue(r, "id")).orElseThrow();
+            db.write().createInsert("INSERT IGNORE INTO tags (name) VALUES (:name)").addParam("name", tag).execute();
+            ids.add(db.write().createGet("SELECT id FROM tags WHERE name = :name").addParam("name", tag).execute()
+                    .map(r -> Rows.longValue(r, "id")).orElseThrow());
+        }
+        return ids;
+    }
+
+    /** Replaces the article's tags. */
+    public void setTags(DbExecute tx, long articleId, List<Long> tagIds) {
+        tx.createDelete("DELETE FROM article_tags WHERE article_id = :id").addParam("id", articleId).execute();
+        addTags(tx, articleId, tagIds);
+    }
+
+    /** Tags a new article (no DELETE first: on InnoDB even a delete of nothing takes a gap lock). */
+    public void addTags(DbExecute tx, long articleId, List<Long> tagIds) {
+        for (long tagId : tagIds) {
             tx.createInsert("INSERT INTO article_tags (article_id, tag_id) VALUES (:a, :t)")
                     .addParam("a", articleId).addParam("t", tagId).execute();
         }

@@ -28,12 +28,14 @@ public final class PasswordHasher {
 
     private final SecureRandom random = new SecureRandom();
     private final Semaphore slots;
-    /** A real hash to verify against when the account does not exist, so timing does not tell. */
-    private final String decoy;
+    /**
+     * A real hash to verify against when the account does not exist, so timing does not tell.
+     * Made on first use, not at start-up (a cold argon2id hash costs ~250 ms).
+     */
+    private volatile String decoy;
 
     public PasswordHasher(int maxConcurrent) {
         this.slots = new Semaphore(maxConcurrent, true);
-        this.decoy = hash("decoy password that matches nothing");
     }
 
     public String hash(String password) {
@@ -47,6 +49,9 @@ public final class PasswordHasher {
     /** True when the password matches the stored hash. A null hash spends the same time and fails. */
     public boolean verify(String password, String storedHash) {
         if (storedHash == null) {
+            if (decoy == null) {
+                decoy = hash("decoy password that matches nothing");
+            }
             verify(password, decoy);
             return false;
         }

@@ -85,8 +85,24 @@ public final class Database {
         return ReadConsistency.fromWriterDuring(loader);
     }
 
-    /** Runs the work in one writer transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs the work in one writer transaction: committed when it returns, rolled back when it
+     * throws. A transaction the database chose as a deadlock victim is run again (at most 3 times
+     * in all): it was rolled back whole, so nothing of it happened.
+     */
     public <T> T inTransaction(Function<DbTransaction, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (RuntimeException e) {
+                if (attempt >= 3 || !Duplicates.isDeadlock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private <T> T once(Function<DbTransaction, T> work) {
         DbTransaction tx = writer.transaction();
         T result;
         try {

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Recognises a unique-key violation, and which constraint it hit, on H2 and MySQL. */
+/** Recognises unique-key violations (and which constraint) and deadlocks, on H2 and MySQL. */
 public final class Duplicates {
     private Duplicates() {
     }
@@ -18,6 +18,17 @@ public final class Duplicates {
             }
         }
         return Optional.empty();
+    }
+
+    /** True when the database rolled the transaction back to break a deadlock (or a lock wait timed out). */
+    public static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213
+                    || sql.getErrorCode() == 1205)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDuplicate(SQLException e) {

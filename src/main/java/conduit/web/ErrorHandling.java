@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import conduit.common.Failure;
 import conduit.crypto.DecryptionFailedException;
 import conduit.db.Connectivity;
+import conduit.db.Duplicates;
 import io.helidon.http.HeaderNames;
 import io.helidon.common.Weighted;
 import io.helidon.http.Status;
@@ -32,7 +33,7 @@ public final class ErrorHandling {
             Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "stored data failed an integrity check");
         });
         routing.error(Exception.class, (req, res, e) -> {
-            if (Connectivity.isConnectionFailure(e)) {
+            if (Connectivity.isConnectionFailure(e) || Duplicates.isDeadlock(e)) {
                 // The database is unreachable (failover, restart): a retryable 503, not a bug.
                 LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
                 res.header(HeaderNames.RETRY_AFTER, "1");
