@@ -1,0 +1,165 @@
+"""Helpers shared by the benchmark's Python parts (standard library only)."""
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import urllib.parse
+
+_local = threading.local()
+
+
+class HttpError(Exception):
+    def __init__(self, status, body, method, path):
+        super().__init__(f"{method} {path} -> {status}: {body[:300]!r}")
+        self.status = status
+
+
+def request(base, method, path, body=None, token=None, timeout=30, expect=(200, 201, 204)):
+    """One request on a keep-alive connection of this thread; returns (status, parsed JSON or None)."""
+    u = urllib.parse.urlsplit(base)
+    key = (u.hostname, u.port)
+    conns = getattr(_local, "conns", None)
+    if conns is None:
+        conns = _local.conns = {}
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = "Token " + token
+    for attempt in range(2):
+        conn = conns.get(key)
+        if conn is None:
+            conn = conns[key] = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()
+            break
+        except (http.client.HTTPException, OSError):
+            conn.close()
+            conns.pop(key, None)
+            if attempt:
+                raise
+    if resp.status not in expect:
+        raise HttpError(resp.status, raw.decode(errors="replace"), method, path)
+    if not raw:
+        return resp.status, None
+    try:
+        return resp.status, json.loads(raw)
+    except ValueError:
+        return resp.status, None
+
+
+def metrics(base):
+    """The app's Prometheus text as {"name{labels}": value}."""
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    try:
+        conn.request("GET", "/observe/metrics", headers={"Accept": "text/plain"})
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'^([^\s{]+)(\{(?:[^"}]|"[^"]*")*\})?\s+(\S+)', line)
+        if not m:
+            continue
+        labels = m.group(2) or ""
+        # Drop the scope label Helidon adds, and the trailing comma, for stable keys.
+        labels = re.sub(r',?scope="[^"]*"', "", labels).replace(",}", "}").replace("{,", "{")
+        if labels == "{}":
+            labels = ""
+        try:
+            out[m.group(1) + labels] = float(m.group(3))
+        except ValueError:
+            pass
+    return out
+
+
+def metric_sum(snapshot, name, **labels):
+    """Sum of every series of the metric whose labels include the given ones."""
+    total = 0.0
+    for key, value in snapshot.items():
+        base, _, rest = key.partition("{")
+        if base != name:
+            continue
+        if all(f'{k}="{v}"' in rest for k, v in labels.items()):
+            total += value
+    return total
+
+
+_CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (and its reaped children), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # fields[0] is state (field 3); utime, stime are fields 14, 15.
+    return (int(fields[11]) + int(fields[12])) / _CLK
+
+
+def rss_kib(pid):
+    """(VmRSS, VmHWM) in KiB from /proc/<pid>/status."""
+    vals = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    k, v = line.split(":", 1)
+                    vals[k] = int(v.split()[0])
+    except OSError:
+        return None, None
+    return vals.get("VmRSS"), vals.get("VmHWM")
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            pid = re.sub(r"\D", "", f.read())
+        return int(pid) if pid else None
+    except OSError:
+        return None
+
+
+def sql(cnf, statement):
+    """Runs SQL with the mariadb client and an option file; returns rows as lists of strings."""
+    out = subprocess.run(["mariadb", f"--defaults-file={cnf}", "-N", "-B", "-e", statement],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def wait_until(predicate, seconds, step=0.05):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def write_json(path, obj):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(obj, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def read_json(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
