@@ -225,7 +225,11 @@ train_aot() {
   kill -TERM "$pid"
   local rc=0 stopped=0
   for i in $(seq 1 360); do
-    if ! kill -0 "$pid" 2>/dev/null; then stopped=1; break; fi
+    # Gone, or a zombie waiting to be reaped by this shell (kill -0 still succeeds on those).
+    if ! kill -0 "$pid" 2>/dev/null || [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ]; then
+      stopped=1
+      break
+    fi
     sleep 0.5
   done
   if [ "$stopped" != 1 ]; then

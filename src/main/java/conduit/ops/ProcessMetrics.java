@@ -6,14 +6,13 @@ import java.nio.file.Path;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 
 /**
- * JVM and process meters beyond Helidon's base set: CPU use, open files, memory pools, GC pauses,
+ * JVM and process meters beyond Helidon's base set: CPU use, open files, memory pools, threads,
  * and the resident set size (what the instance's memory limit is about), read from /proc.
  */
 public final class ProcessMetrics {
@@ -31,7 +30,9 @@ public final class ProcessMetrics {
         new FileDescriptorMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        // Not Micrometer's JvmGcMetrics: its GC listener registers meters at any time, and one doing
+        // so while the server stops deadlocked with Helidon's registry lock (seen in a thread dump).
+        // Helidon's own gc_total / gc_time_seconds_total cover GC.
         Gauge.builder("process.resident.memory", ProcessMetrics::residentBytes).baseUnit("bytes")
                 .description("Resident set size of this process").register(registry);
     }

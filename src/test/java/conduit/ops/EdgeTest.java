@@ -101,7 +101,7 @@ class EdgeTest {
                 "session_store_seconds_count{op=\"find\"",
                 "session_store_errors_total",
                 "jvm_memory_used_bytes",
-                "jvm_gc_pause_seconds",
+                "gc_total",
                 "process_cpu_usage",
                 "process_files_open_files",
                 "process_resident_memory_bytes")) {
