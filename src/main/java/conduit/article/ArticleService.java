@@ -152,9 +152,14 @@ public final class ArticleService {
         return store.bySlugFresh(slug, userId);
     }
 
-    /** The article's id; 404 when there is none. Used by comments too. */
+    /** The article's id, from the writer, before a write; 404 when there is none. Used by comments too. */
     public long idOf(String slug) {
         return store.idOf(checkedSlug(slug)).orElseThrow(ArticleService::notFound);
+    }
+
+    /** The article's id as readers see it (replica, read-your-writes); 404 when there is none. */
+    public long idForReading(String slug) {
+        return store.idForReading(checkedSlug(slug)).orElseThrow(ArticleService::notFound);
     }
 
     private ArticleStore.Owned owned(String slug, long userId) {

@@ -152,8 +152,18 @@ public final class ArticleStore {
     }
 
     /** The article's id, when the slug exists (read from the writer: used before writes). */
+    /** From the writer: for a write that follows. */
     public Optional<Long> idOf(String slug) {
-        return db.write().get("SELECT id FROM articles WHERE slug = ?", slug).map(r -> Rows.longValue(r, "id"));
+        return idOf(db.write(), slug);
+    }
+
+    /** From the reader (read-your-writes applies): for a read that follows. */
+    public Optional<Long> idForReading(String slug) {
+        return db.read(exec -> idOf(exec, slug));
+    }
+
+    private static Optional<Long> idOf(DbExecute exec, String slug) {
+        return exec.get("SELECT id FROM articles WHERE slug = ?", slug).map(r -> Rows.longValue(r, "id"));
     }
 
     public long insert(DbExecute tx, String slug, String title, String description, String body, long authorId, long now) {

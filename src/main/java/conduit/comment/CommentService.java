@@ -28,7 +28,7 @@ public final class CommentService {
     }
 
     public List<Comment> list(String slug, long viewerId, Page page) {
-        return store.list(articles.idOf(slug), viewerId, page);
+        return store.list(articles.idForReading(slug), viewerId, page);
     }
 
     /** The article is checked first: an unknown article is a 404 for the article, not the comment. */

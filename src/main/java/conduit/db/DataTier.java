@@ -64,10 +64,11 @@ public final class DataTier implements AutoCloseable {
             config.setJdbcUrl(url);
             config.setUsername(settings.username());
             config.setPassword(settings.password());
+            config.setDataSourceProperties(settings.driverProperties(url));
         } else {
             // New connections log in with the secret's current password; an authentication
             // failure re-reads the secret once (rotation), so the app never needs a restart.
-            config.setDataSource(new RotatingCredentialsDataSource(url, secret));
+            config.setDataSource(new RotatingCredentialsDataSource(url, settings.driverProperties(url), secret));
         }
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
