@@ -38,7 +38,12 @@ public final class ArticleRoutes implements HttpService {
         ArticleFilter filter = new ArticleFilter(Params.query(req, "author"), Params.query(req, "tag"),
                 Params.query(req, "favorited"), false);
         Page page = Params.page(req, Page.DEFAULT_LIMIT);
-        Responses.ok(res, ArticleJson.Listing.of(articles.list(filter, auth.viewerId(req), page)));
+        long viewer = auth.viewerId(req);
+        if (ArticleService.cachesList(filter, viewer, page)) {
+            Responses.okJson(res, articles.publicListJson(page));
+        } else {
+            Responses.ok(res, ArticleJson.Listing.of(articles.list(filter, viewer, page)));
+        }
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
@@ -56,7 +61,13 @@ public final class ArticleRoutes implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Responses.ok(res, ArticleJson.single(articles.get(Params.path(req, "slug"), auth.viewerId(req))));
+        String slug = Params.path(req, "slug");
+        long viewer = auth.viewerId(req);
+        if (viewer == 0) {
+            Responses.okJson(res, articles.publicJson(slug));
+        } else {
+            Responses.ok(res, ArticleJson.single(articles.get(slug, viewer)));
+        }
     }
 
     private void update(ServerRequest req, ServerResponse res) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import conduit.cache.QueryCache;
+import conduit.cache.Scopes;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
@@ -51,7 +52,7 @@ public final class ArticleService {
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
         String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now);
-        cache.invalidateAll();
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS);
         return store.bySlugFresh(slug, authorId);
     }
 
@@ -77,16 +78,13 @@ public final class ArticleService {
     }
 
     public Article get(String slug, long viewerId) {
+        return store.bySlug(checkedSlug(slug), viewerId).orElseThrow(ArticleService::notFound);
+    }
+
+    /** The article as an anonymous visitor sees it, as JSON: cached, since it has no per-user fields to leak. */
+    public byte[] publicJson(String slug) {
         String checked = checkedSlug(slug);
-        if (viewerId == 0) {
-            // Only the anonymous view is cached: it has no per-user fields to leak.
-            Article cached = cache.get("article:" + checked, Article.class, () -> store.bySlug(checked, 0).orElse(null));
-            if (cached == null) {
-                throw notFound();
-            }
-            return cached;
-        }
-        return store.bySlug(checked, viewerId).orElseThrow(ArticleService::notFound);
+        return cache.json("article:" + checked, Scopes.article(checked), () -> ArticleJson.single(get(checked, 0)));
     }
 
     public Article update(long userId, String slug, Edit edit) {
@@ -113,23 +111,31 @@ public final class ArticleService {
             }
             return null;
         });
-        cache.invalidateAll();
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(article.slug()));
         return store.bySlugFresh(newSlug, userId);
     }
 
     public void delete(long userId, String slug) {
         store.delete(owned(slug, userId).id());
-        cache.invalidateAll();
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug));
     }
 
     public Listing list(ArticleFilter filter, long viewerId, Page page) {
         if (filter.feed() && viewerId == 0) {
             throw Failure.missingToken();
         }
-        if (viewerId == 0 && filter.equals(ArticleFilter.ALL) && page.offset() < CACHED_OFFSETS) {
-            return cache.get("articles:" + page.limit() + ":" + page.offset(), Listing.class, () -> load(filter, 0, page));
-        }
         return load(filter, viewerId, page);
+    }
+
+    /** True for the pages {@link #publicListJson} serves from the cache: the global list's first pages, anonymous. */
+    public static boolean cachesList(ArticleFilter filter, long viewerId, Page page) {
+        return viewerId == 0 && filter.equals(ArticleFilter.ALL) && page.offset() < CACHED_OFFSETS;
+    }
+
+    /** A page of the global list as an anonymous visitor sees it, as JSON, through the cache. */
+    public byte[] publicListJson(Page page) {
+        return cache.json("articles:" + page.limit() + ":" + page.offset(), Scopes.LISTS,
+                () -> ArticleJson.Listing.of(load(ArticleFilter.ALL, 0, page)));
     }
 
     private Listing load(ArticleFilter filter, long viewerId, Page page) {
@@ -141,14 +147,14 @@ public final class ArticleService {
     public Article favorite(long userId, String slug) {
         long id = idOf(slug);
         store.favorite(userId, id, Clock.now());
-        cache.invalidateAll();
+        cache.invalidate(Scopes.LISTS, Scopes.article(slug));
         return store.bySlugFresh(slug, userId);
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
         store.unfavorite(userId, id);
-        cache.invalidateAll();
+        cache.invalidate(Scopes.LISTS, Scopes.article(slug));
         return store.bySlugFresh(slug, userId);
     }
 

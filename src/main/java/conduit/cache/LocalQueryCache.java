@@ -3,50 +3,81 @@ package conduit.cache;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
+
+import conduit.web.Json;
 
 /** The query cache in this process's memory, when there is no Redis (one instance). */
 public final class LocalQueryCache implements QueryCache {
-    private record Entry(long generation, Object value, long expiresAt) {
+    private record Entry(long allGeneration, long scopeGeneration, byte[] json, long expiresAt) {
     }
 
+    /** Index {@link Scopes#STRIPES} is the generation of "everything". */
+    private static final int ALL = Scopes.STRIPES;
+
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong generation = new AtomicLong();
-    private volatile long bumpedAt;
+    private final AtomicLongArray generations = new AtomicLongArray(Scopes.STRIPES + 1);
+    private final AtomicLongArray bumpedAt = new AtomicLongArray(Scopes.STRIPES + 1);
+    private final AtomicLong storedBytes = new AtomicLong();
     private final long ttlMillis;
-    private final int maxEntries;
-    private final RedisQueryCache.FreshLoader fresh;
+    private final long maxBytes;
+    private final FreshLoader fresh;
     private final CacheMetrics metrics = new CacheMetrics();
 
-    /** @param fresh runs fills so they see every write before the last bump (a lagging replica must not be cached) */
-    public LocalQueryCache(long ttlMillis, int maxEntries, RedisQueryCache.FreshLoader fresh) {
+    /**
+     * @param maxBytes bound on the JSON held (when passed, everything is dropped: the hot keys refill at once)
+     * @param fresh    runs fills so they see every write before the last bump (a lagging replica must not be cached)
+     */
+    public LocalQueryCache(long ttlMillis, long maxBytes, FreshLoader fresh) {
         this.ttlMillis = ttlMillis;
-        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
         this.fresh = fresh;
     }
 
     @Override
-    public <T> T get(String key, Class<T> type, Supplier<T> loader) {
-        long gen = generation.get();
+    public byte[] json(String key, String scope, Supplier<?> view) {
+        int stripe = Scopes.stripe(scope);
+        // Read before loading: a write in between makes what is loaded stale, and it is stamped so.
+        long all = generations.get(ALL);
+        long gen = generations.get(stripe);
         long now = System.currentTimeMillis();
         Entry entry = entries.get(key);
-        if (entry != null && entry.generation() == gen && entry.expiresAt() > now) {
+        if (entry != null && entry.allGeneration() == all && entry.scopeGeneration() == gen && entry.expiresAt() > now) {
             metrics.hits.increment();
-            return type.cast(entry.value());
+            return entry.json();
         }
         metrics.misses.increment();
-        T value = fresh.load(bumpedAt, loader);
-        if (entries.size() >= maxEntries) {
-            entries.clear(); // crude but bounded; the hot keys refill at once
+        byte[] json = Json.write(fresh.load(Math.max(bumpedAt.get(ALL), bumpedAt.get(stripe)), view));
+        if (json.length <= MAX_ENTRY_BYTES) {
+            store(key, new Entry(all, gen, json, now + ttlMillis));
         }
-        // Stamped with the generation read before loading: a write in between makes it stale.
-        entries.put(key, new Entry(gen, value, now + ttlMillis));
-        return value;
+        return json;
+    }
+
+    private void store(String key, Entry entry) {
+        Entry previous = entries.put(key, entry);
+        long total = storedBytes.addAndGet(entry.json().length - (previous == null ? 0 : previous.json().length));
+        if (total > maxBytes) {
+            entries.clear();
+            storedBytes.set(0);
+        }
+    }
+
+    @Override
+    public void invalidate(String... scopes) {
+        for (String scope : scopes) {
+            bump(Scopes.stripe(scope));
+        }
     }
 
     @Override
     public void invalidateAll() {
-        bumpedAt = System.currentTimeMillis();
-        generation.incrementAndGet();
+        bump(ALL);
+    }
+
+    private void bump(int index) {
+        bumpedAt.set(index, System.currentTimeMillis());
+        generations.incrementAndGet(index);
     }
 }

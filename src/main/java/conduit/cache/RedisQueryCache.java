@@ -1,24 +1,27 @@
 package conduit.cache;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import conduit.web.Json;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
  * The query cache in Redis, shared by every instance. One round trip per read: {@code MGET} of
- * the generation, the time of its last bump and the entry (one hash slot, so it works on a
- * cluster too). An entry counts only if it carries the current generation.
+ * the generations and bump times of "everything" and of the entry's scope stripe, and the entry
+ * itself (all in one hash slot, so it works on a cluster too). An entry is the stamp of the two
+ * generations it was loaded under, a newline, and the JSON; it counts only while both are current.
  *
- * <p>Filling after a bump must not cache what a lagging replica still shows, so the loader is
- * run through {@code freshLoad}, which reads from the writer until the reader has caught up
- * with the bump.
+ * <p>Filling after a bump must not cache what a lagging replica still shows, so the view is
+ * loaded through {@code fresh}, which reads from the writer until the reader has caught up
+ * with the later of the two bumps.
  *
  * <p>When Redis fails, reads bypass the cache for a few seconds (no timeout paid per request)
  * and public pages keep working from the database.
@@ -26,20 +29,21 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisQueryCache implements QueryCache {
     private static final Logger LOG = System.getLogger(RedisQueryCache.class.getName());
     private static final String SLOT = "{conduit:cache}";
-    private static final String GEN = SLOT + ":gen";
-    private static final String BUMPED = SLOT + ":bumped";
-    private static final String ENTRY = SLOT + ":e:";
+    private static final String ALL = "all";
+    /** v2: JSON views with two-part stamps (v1 held decoded objects under one generation). */
+    private static final String ENTRY = SLOT + ":v2:e:";
     private static final long BYPASS_MILLIS = 5000;
-
-    /** Runs a loader so that it sees every write committed before the given time. */
-    public interface FreshLoader {
-        <T> T load(long since, Supplier<T> loader);
-    }
+    /** Per scope: the bump time first, then the generation, so a reader that sees the new generation also sees a recent enough time. */
+    private static final String BUMP = """
+            for i = 1, #KEYS, 2 do
+              redis.call('SET', KEYS[i], ARGV[1])
+              redis.call('INCR', KEYS[i + 1])
+            end
+            return #KEYS""";
 
     private final UnifiedJedis redis;
     private final long ttlMillis;
     private final FreshLoader fresh;
-    private final ObjectMapper json = new ObjectMapper();
     private final CacheMetrics metrics = new CacheMetrics();
     private volatile long bypassUntil;
 
@@ -50,64 +54,86 @@ public final class RedisQueryCache implements QueryCache {
     }
 
     @Override
-    public <T> T get(String key, Class<T> type, Supplier<T> loader) {
+    public byte[] json(String key, String scope, Supplier<?> view) {
         if (System.currentTimeMillis() < bypassUntil) {
-            return loader.get();
+            return Json.write(view.get());
         }
-        List<String> values;
+        String stripe = Integer.toString(Scopes.stripe(scope));
+        byte[] entryKey = bytes(ENTRY + key);
+        List<byte[]> values;
         try {
-            values = redis.mget(GEN, BUMPED, ENTRY + key);
+            values = redis.mget(bytes(generation(ALL)), bytes(bumped(ALL)), bytes(generation(stripe)), bytes(bumped(stripe)),
+                    entryKey);
         } catch (JedisException e) {
-            return failed(e, loader);
+            return failed(e, view);
         }
-        String gen = values.get(0) == null ? "0" : values.get(0);
-        long bumped = values.get(1) == null ? 0 : Long.parseLong(values.get(1));
-        String entry = values.get(2);
-        if (entry != null && entry.startsWith(gen + "\n")) {
-            T value = decode(entry.substring(gen.length() + 1), type);
-            if (value != null) {
-                metrics.hits.increment();
-                return value;
-            }
+        byte[] stamp = bytes(number(values.get(0)) + "." + number(values.get(2)) + "\n");
+        byte[] entry = values.get(4);
+        if (entry != null && entry.length >= stamp.length && Arrays.equals(entry, 0, stamp.length, stamp, 0, stamp.length)) {
+            metrics.hits.increment();
+            return Arrays.copyOfRange(entry, stamp.length, entry.length);
         }
         metrics.misses.increment();
-        T value = fresh.load(bumped, loader);
-        try {
-            redis.set(ENTRY + key, gen + "\n" + json.writeValueAsString(value), SetParams.setParams().px(ttlMillis));
-        } catch (JedisException e) {
-            failed(e, () -> value);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot cache " + key, e);
+        long since = Math.max(number(values.get(1)), number(values.get(3)));
+        byte[] json = Json.write(fresh.load(since, view));
+        if (json.length <= MAX_ENTRY_BYTES) {
+            byte[] stored = Arrays.copyOf(stamp, stamp.length + json.length);
+            System.arraycopy(json, 0, stored, stamp.length, json.length);
+            try {
+                redis.set(entryKey, stored, SetParams.setParams().px(ttlMillis));
+            } catch (JedisException e) {
+                failed(e, () -> null);
+            }
         }
-        return value;
+        return json;
+    }
+
+    @Override
+    public void invalidate(String... scopes) {
+        List<String> keys = new ArrayList<>(scopes.length * 2);
+        for (String scope : scopes) {
+            String stripe = Integer.toString(Scopes.stripe(scope));
+            keys.add(bumped(stripe));
+            keys.add(generation(stripe));
+        }
+        bump(keys);
     }
 
     @Override
     public void invalidateAll() {
+        bump(List.of(bumped(ALL), generation(ALL)));
+    }
+
+    private void bump(List<String> keys) {
         try {
-            // Time first, then the generation: a reader that sees the new generation also sees
-            // a bump time at least this recent.
-            redis.set(BUMPED, Long.toString(System.currentTimeMillis()));
-            redis.incr(GEN);
+            redis.eval(BUMP, keys, List.of(Long.toString(System.currentTimeMillis())));
         } catch (JedisException e) {
-            // Entries keep their old generation until the TTL ends them: bounded staleness.
+            // Entries keep their old stamps until the TTL ends them: bounded staleness.
             failed(e, () -> null);
         }
     }
 
-    private <T> T decode(String text, Class<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (IOException e) {
-            return null; // an entry from another app version: treat as a miss
-        }
+    private static String generation(String stripe) {
+        return SLOT + ":gen:" + stripe;
     }
 
-    private <T> T failed(JedisException e, Supplier<T> loader) {
+    private static String bumped(String stripe) {
+        return SLOT + ":bumped:" + stripe;
+    }
+
+    private static long number(byte[] value) {
+        return value == null ? 0 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] failed(JedisException e, Supplier<?> view) {
         metrics.errors.increment();
         bypassUntil = System.currentTimeMillis() + BYPASS_MILLIS;
         LOG.log(Level.WARNING, "Redis cache unavailable, bypassing it for " + BYPASS_MILLIS + " ms: " + e.getMessage());
-        return loader.get();
+        Object value = view.get();
+        return value == null ? null : Json.write(value);
     }
-
 }

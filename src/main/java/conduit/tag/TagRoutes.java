@@ -1,7 +1,5 @@
 package conduit.tag;
 
-import java.util.Map;
-
 import conduit.web.Responses;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -16,6 +14,6 @@ public final class TagRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/tags", (req, res) -> Responses.ok(res, Map.of("tags", tags.all())));
+        rules.get("/api/tags", (req, res) -> Responses.okJson(res, tags.json()));
     }
 }

@@ -3,8 +3,10 @@ package conduit.tag;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import conduit.cache.QueryCache;
+import conduit.cache.Scopes;
 
 /** The tag cloud. */
 public final class TagService {
@@ -24,10 +26,13 @@ public final class TagService {
 
     /** Tags in use, alphabetical. */
     public List<String> all() {
-        return List.of(cache.get("tags", String[].class, () -> {
-            List<String> tags = new ArrayList<>(store.inUse(MAX_TAGS));
-            Collections.sort(tags);
-            return tags.toArray(String[]::new);
-        }));
+        List<String> tags = new ArrayList<>(store.inUse(MAX_TAGS));
+        Collections.sort(tags);
+        return tags;
+    }
+
+    /** {@code {"tags":[...]}}, the same for everyone, so always through the cache. */
+    public byte[] json() {
+        return cache.json("tags", Scopes.TAGS, () -> Map.of("tags", all()));
     }
 }

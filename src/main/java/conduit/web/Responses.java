@@ -30,14 +30,23 @@ public final class Responses {
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    /** A body that is JSON already (a cached public view). */
+    public static void okJson(ServerResponse res, byte[] json) {
+        sendJson(res, Status.OK_200, json);
+    }
+
     public static void send(ServerResponse res, Status status, Object body) {
+        sendJson(res, status, Json.write(body));
+    }
+
+    private static void sendJson(ServerResponse res, Status status, byte[] json) {
         res.status(status);
         res.header(JSON);
         if (!res.headers().contains(HeaderNames.CACHE_CONTROL)) {
             // API answers are per caller (favorited, following); shared caches must not keep them.
             res.header(NO_STORE);
         }
-        res.send(Json.write(body));
+        res.send(json);
     }
 
     /** {@code {"errors":{field:[message]}}} with the given status. */

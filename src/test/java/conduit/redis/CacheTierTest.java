@@ -2,12 +2,14 @@ package conduit.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import conduit.Api;
 import conduit.App;
 import conduit.Settings;
 import conduit.Stack;
+import conduit.cache.Scopes;
 import conduit.ratelimit.LoginLimiter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -65,6 +67,40 @@ class CacheTierTest {
             api.delete("/api/articles/" + slug, token);
             assertEquals(404, api.get("/api/articles/" + slug, null).status(), "delete");
             assertFalse(api.get("/api/tags", null).text().contains(tag), "delete removes the tag");
+        }
+    }
+
+    /**
+     * A write invalidates only what it changes: a comment and a follow nothing cached, a favourite
+     * of another article that article and the lists, but not this article or the tags.
+     */
+    @Test
+    void writesInvalidateOnlyTheViewsTheyChange() {
+        try (App.Running app = App.start(Stack.redisSettings())) {
+            Api api = new Api(base(app));
+            String author = Api.unique("keep");
+            String token = api.register(author);
+            String slug = api.article(token, "Kept", Api.unique("t"));
+            String other;
+            do { // scopes share a stripe about once in 1024 articles; then they invalidate each other
+                other = api.article(token, "Other");
+            } while (Scopes.stripe(Scopes.article(other)) == Scopes.stripe(Scopes.article(slug)));
+            String reader = api.register(Api.unique("rd"));
+            List<String> kept = List.of("/api/articles/" + slug, "/api/tags");
+            List<String> before = kept.stream().map(v -> api.get(v, null).text()).toList();
+            api.get("/api/articles?limit=20", null);
+
+            api.post("/api/articles/" + slug + "/comments", reader, "{\"comment\":{\"body\":\"hi\"}}");
+            api.post("/api/profiles/" + author + "/follow", reader, null);
+            api.post("/api/articles/" + other + "/favorite", reader, null);
+            double hits = metric(app, "cache_hits_total");
+            double misses = metric(app, "cache_misses_total");
+            assertEquals(before, kept.stream().map(v -> api.get(v, null).text()).toList());
+            assertEquals(hits + 2, metric(app, "cache_hits_total"), "this article and the tags still cached");
+            assertEquals(misses, metric(app, "cache_misses_total"));
+            JsonNode list = api.get("/api/articles?limit=20", null).json();
+            assertEquals(misses + 1, metric(app, "cache_misses_total"), "the lists show favourite counts: reloaded");
+            assertEquals(1, list.path("articles").get(0).path("favoritesCount").asInt());
         }
     }
 

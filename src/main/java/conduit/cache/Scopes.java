@@ -1,0 +1,29 @@
+package conduit.cache;
+
+/**
+ * What a cached public view depends on, so that a write invalidates only what it changed.
+ * Scopes map onto a fixed number of stripes (each with its own generation and bump time): the
+ * bookkeeping stays bounded however many articles there are, and two scopes that share a stripe
+ * only invalidate each other a little more often than needed.
+ */
+public final class Scopes {
+    /** The global article list pages. */
+    public static final String LISTS = "lists";
+    /** The tag cloud. */
+    public static final String TAGS = "tags";
+
+    static final int STRIPES = 1024;
+
+    private Scopes() {
+    }
+
+    /** One article's public view. */
+    public static String article(String slug) {
+        return "article:" + slug;
+    }
+
+    /** The stripe a scope's generation lives in (public for tests that need two scopes apart). */
+    public static int stripe(String scope) {
+        return Math.floorMod(scope.hashCode(), STRIPES);
+    }
+}

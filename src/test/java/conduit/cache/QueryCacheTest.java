@@ -1,0 +1,156 @@
+package conduit.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import conduit.Stack;
+import conduit.redis.RedisConnector;
+import conduit.redis.RedisSettings;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both query caches, the in-process one and the Redis one (on the stack's real Redis and Redis
+ * Cluster when they are up), against the same expectations: scoped invalidation, no stale fill,
+ * fresh loads after a bump, size limits.
+ */
+class QueryCacheTest {
+    /** What the fresh loader was asked for. */
+    private static final List<Long> SINCE = new ArrayList<>();
+    private static final QueryCache.FreshLoader RECORDING = new QueryCache.FreshLoader() {
+        @Override
+        public <T> T load(long since, Supplier<T> loader) {
+            synchronized (SINCE) {
+                SINCE.add(since);
+            }
+            return loader.get();
+        }
+    };
+
+    static Stream<Named<QueryCache>> caches() {
+        List<Named<QueryCache>> caches = new ArrayList<>();
+        caches.add(Named.of("in-process", new LocalQueryCache(60_000, 1024 * 1024, RECORDING)));
+        String redis = System.getenv("REDIS_URL");
+        if (redis != null && !redis.isBlank()) {
+            caches.add(Named.of("Redis", new RedisQueryCache(RedisConnector.connect(Stack.standaloneRedis()), 60_000, RECORDING)));
+        }
+        String cluster = System.getenv("REDIS_CLUSTER_NODES");
+        if (cluster != null && !cluster.isBlank()) {
+            caches.add(Named.of("Redis Cluster", new RedisQueryCache(RedisConnector.connect(new RedisSettings(null,
+                    List.of(cluster.split(",")), null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4)),
+                    60_000, RECORDING)));
+        }
+        return caches.stream();
+    }
+
+    /** Two scope names of this run that fall on different stripes. */
+    private static String[] twoScopes() {
+        String a = Scopes.article(UUID.randomUUID().toString());
+        String b;
+        do {
+            b = Scopes.article(UUID.randomUUID().toString());
+        } while (Scopes.stripe(b) == Scopes.stripe(a));
+        return new String[] {a, b};
+    }
+
+    private static Supplier<Object> counting(AtomicInteger loads, String text) {
+        return () -> Map.of("value", text + loads.incrementAndGet());
+    }
+
+    private static String text(byte[] json) {
+        return new String(json, StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void aHitReturnsTheStoredJsonWithoutLoading(QueryCache cache) {
+        String scope = twoScopes()[0];
+        AtomicInteger loads = new AtomicInteger();
+        byte[] first = cache.json(scope, scope, counting(loads, "é✓"));
+        assertEquals("{\"value\":\"é✓1\"}", text(first));
+        assertArrayEquals(first, cache.json(scope, scope, counting(loads, "é✓")));
+        assertEquals(1, loads.get());
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void invalidatingAScopeReloadsItsEntriesOnlyAndInvalidatingAllReloadsEverything(QueryCache cache) {
+        String[] scopes = twoScopes();
+        AtomicInteger a = new AtomicInteger();
+        AtomicInteger b = new AtomicInteger();
+        cache.json(scopes[0], scopes[0], counting(a, "a"));
+        cache.json(scopes[1], scopes[1], counting(b, "b"));
+
+        for (int i = 0; i < 3; i++) {
+            cache.invalidate(scopes[0]);
+        }
+        assertEquals("{\"value\":\"a2\"}", text(cache.json(scopes[0], scopes[0], counting(a, "a"))));
+        assertEquals("{\"value\":\"b1\"}", text(cache.json(scopes[1], scopes[1], counting(b, "b"))), "other scope kept");
+
+        cache.invalidateAll();
+        assertEquals("{\"value\":\"a3\"}", text(cache.json(scopes[0], scopes[0], counting(a, "a"))));
+        assertEquals("{\"value\":\"b2\"}", text(cache.json(scopes[1], scopes[1], counting(b, "b"))));
+    }
+
+    /** A write that commits while a fill is loading: what the fill loaded is not served afterwards. */
+    @ParameterizedTest
+    @MethodSource("caches")
+    void aFillOverlappingAnInvalidationIsNotServedLater(QueryCache cache) {
+        String scope = twoScopes()[0];
+        cache.json(scope, scope, () -> {
+            cache.invalidate(scope);
+            return "loaded before the write";
+        });
+        assertEquals("\"after\"", text(cache.json(scope, scope, () -> "after")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void aFillAfterABumpAsksForDataAtLeastAsNewAsTheBump(QueryCache cache) {
+        String scope = twoScopes()[0];
+        long before = System.currentTimeMillis();
+        cache.invalidate(scope);
+        synchronized (SINCE) {
+            SINCE.clear();
+        }
+        cache.json(scope, scope, () -> "x");
+        synchronized (SINCE) {
+            assertEquals(1, SINCE.size());
+            assertTrue(SINCE.get(0) >= before, "fresh since " + SINCE.get(0) + ", bumped at or after " + before);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void largeViewsAreServedButNotStoredAndFailuresAreNotCached(QueryCache cache) {
+        String scope = twoScopes()[0];
+        AtomicInteger loads = new AtomicInteger();
+        String big = "x".repeat(QueryCache.MAX_ENTRY_BYTES);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(QueryCache.MAX_ENTRY_BYTES + 2, cache.json(scope, scope, () -> {
+                loads.incrementAndGet();
+                return big;
+            }).length);
+        }
+        assertEquals(2, loads.get());
+
+        String missing = twoScopes()[1];
+        assertThrows(IllegalStateException.class, () -> cache.json(missing, missing, () -> {
+            throw new IllegalStateException("404");
+        }));
+        assertEquals("\"found\"", text(cache.json(missing, missing, () -> "found")));
+    }
+}
