@@ -7,4 +7,13 @@ package conduit.article;
 public record ArticleFilter(String author, String tag, String favoritedBy, boolean feed) {
     public static final ArticleFilter ALL = new ArticleFilter(null, null, null, false);
     public static final ArticleFilter FEED = new ArticleFilter(null, null, null, true);
+
+    /** A cache key naming this filter unambiguously (values are URL-encoded, so no separator can be forged). */
+    String key() {
+        return "author=" + encoded(author) + "&tag=" + encoded(tag) + "&favorited=" + encoded(favoritedBy) + "&feed=" + feed;
+    }
+
+    private static String encoded(String value) {
+        return value == null ? "-" : java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

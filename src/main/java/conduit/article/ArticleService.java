@@ -1,5 +1,6 @@
 package conduit.article;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -139,9 +140,22 @@ public final class ArticleService {
     }
 
     private Listing load(ArticleFilter filter, long viewerId, Page page) {
-        long count = store.count(filter, viewerId);
+        long count = count(filter, viewerId);
         List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page);
         return new Listing(articles, count);
+    }
+
+    /**
+     * How many articles match. COUNT(*) reads every matching index entry (all articles, for the
+     * global list), and the answer is the same for every viewer except in the feed: so it is
+     * cached with the lists, and invalidated with them.
+     */
+    private long count(ArticleFilter filter, long viewerId) {
+        if (filter.feed()) {
+            return store.count(filter, viewerId);
+        }
+        byte[] json = cache.json("count:" + filter.key(), Scopes.LISTS, () -> store.count(filter, 0));
+        return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
     }
 
     public Article favorite(long userId, String slug) {

@@ -48,7 +48,12 @@ class CacheTierTest {
             api.get("/api/articles/" + slug, null);
             api.get("/api/tags", null);
 
-            String second = api.article(token, "Newer");
+            // Counts are cached too, for every viewer (the feed's aside): signed-in and filtered lists see them move.
+            long total = api.get("/api/articles?limit=1", token).json().path("articlesCount").asLong();
+            assertEquals(1, api.get("/api/articles?limit=1&tag=" + tag, token).json().path("articlesCount").asLong());
+            String second = api.article(token, "Newer", tag);
+            assertEquals(total + 1, api.get("/api/articles?limit=1", token).json().path("articlesCount").asLong(), "create: count");
+            assertEquals(2, api.get("/api/articles?limit=1&tag=" + tag, token).json().path("articlesCount").asLong(), "create: tag count");
             assertEquals(second, api.get("/api/articles?limit=20", null).json().path("articles").get(0).path("slug").asText(), "create");
 
             api.put("/api/articles/" + slug, token, "{\"article\":{\"description\":\"changed\"}}");
@@ -66,6 +71,8 @@ class CacheTierTest {
             assertTrue(api.get("/api/tags", null).text().contains(tag));
             api.delete("/api/articles/" + slug, token);
             assertEquals(404, api.get("/api/articles/" + slug, null).status(), "delete");
+            assertEquals(1, api.get("/api/articles?limit=1&tag=" + tag, null).json().path("articlesCount").asLong(), "delete: tag count");
+            api.delete("/api/articles/" + second, token);
             assertFalse(api.get("/api/tags", null).text().contains(tag), "delete removes the tag");
         }
     }
@@ -99,7 +106,7 @@ class CacheTierTest {
             assertEquals(hits + 2, metric(app, "cache_hits_total"), "this article and the tags still cached");
             assertEquals(misses, metric(app, "cache_misses_total"));
             JsonNode list = api.get("/api/articles?limit=20", null).json();
-            assertEquals(misses + 1, metric(app, "cache_misses_total"), "the lists show favourite counts: reloaded");
+            assertEquals(misses + 2, metric(app, "cache_misses_total"), "the lists show favourite counts: page and count reloaded");
             assertEquals(1, list.path("articles").get(0).path("favoritesCount").asInt());
         }
     }
