@@ -1,6 +1,8 @@
 package conduit.session;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.helidon.metrics.api.Counter;
@@ -11,6 +13,8 @@ import io.helidon.metrics.api.Timer;
 public final class MeteredSessionStore implements SessionStore {
     private final SessionStore store;
     private final Counter errors = Metrics.globalRegistry().getOrCreate(Counter.builder("session.store.errors"));
+    /** One timer per operation, looked up once (the registry's getOrCreate is not cheap per call). */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public MeteredSessionStore(SessionStore store) {
         this.store = store;
@@ -51,7 +55,8 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     private <T> T timed(String op, Supplier<T> call) {
-        Timer timer = Metrics.globalRegistry().getOrCreate(Timer.builder("session.store").tags(Metrics.tags("op", op)));
+        Timer timer = timers.computeIfAbsent(op,
+                name -> Metrics.globalRegistry().getOrCreate(Timer.builder("session.store").tags(Metrics.tags("op", name))));
         long start = System.nanoTime();
         try {
             return call.get();
