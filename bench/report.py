@@ -267,7 +267,8 @@ def markdown(result):
         w(f"## Database statements per request (local stack, {q['n']} requests each, measured in MariaDB's general log)")
         w("")
         w("App queries are SELECT/INSERT/UPDATE/DELETE; housekeeping is what the driver and pool add "
-          "(`SET autocommit`, `COMMIT`). The replica heartbeat "
+          "(`SET autocommit`, `COMMIT`). Each GET is sent once before counting (steady state: the lists' "
+          "counts come from the cache; a filter's first request adds one COUNT). The replica heartbeat "
           f"({q['idle_second']['heartbeat_statements']} statements in an idle second) is left out.")
         w("")
         w("| endpoint | writer queries | reader queries | housekeeping | Redis commands |")
