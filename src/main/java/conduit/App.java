@@ -34,6 +34,7 @@ import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
 import conduit.web.Auth;
+import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
 import conduit.web.StaticSite;
@@ -86,7 +87,8 @@ public final class App implements AutoCloseable {
             Drain drain = new Drain(settings.edge().drain());
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
-                    .addFilter(new AccessLog());
+                    .addFilter(new AccessLog())
+                    .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
             routing.register(new UserRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()),
                     new ProfileRoutes(profiles, auth),

@@ -69,6 +69,11 @@ public final class Failure extends RuntimeException {
         return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable", 1);
     }
 
+    /** 503 + Retry-After: the server is at a capacity limit that will pass. */
+    public static Failure busy(String field, String message) {
+        return new Failure(Kind.UNAVAILABLE, field, message, 1);
+    }
+
     public static Failure rateLimited(long retryAfterSeconds) {
         return new Failure(Kind.RATE_LIMITED, "login", "too many attempts, retry in " + retryAfterSeconds + " s",
                 retryAfterSeconds);

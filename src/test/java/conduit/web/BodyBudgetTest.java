@@ -1,0 +1,83 @@
+package conduit.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Large API bodies share a memory budget: one too many waits, then gets 503; small ones always pass. */
+class BodyBudgetTest {
+    private static final String LARGE = "{\"x\":{\"s\":\"" + "a".repeat(JsonBody.MAX_BYTES - 100) + "\"}}";
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final HttpClient client = HttpClient.newHttpClient();
+    private WebServer server;
+
+    @BeforeEach
+    void start() {
+        HttpRouting.Builder routing = HttpRouting.builder()
+                // Room for one maximum-size body (and a half), not two.
+                .addFilter(new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300)));
+        ErrorHandling.register(routing);
+        routing.post("/api/hold", (req, res) -> {
+            int length = JsonBody.read(req, "x").string("s").length();
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            Responses.ok(res, java.util.Map.of("length", length));
+        });
+        routing.post("/api/quick", (req, res) -> Responses.ok(res, java.util.Map.of("s", JsonBody.read(req, "x").string("s"))));
+        server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(4L * 1024 * 1024)
+                .routing(routing).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.stop();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return postAsync(path, body).get(30, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aLargeBodyBeyondTheBudgetGets503AndTheBudgetComesBack() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = postAsync("/api/hold", LARGE);
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the first large body was admitted");
+
+        long start = System.nanoTime();
+        HttpResponse<String> refused = post("/api/quick", LARGE);
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+        assertTrue(refused.body().contains("\"request\""), refused.body());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "it waited for the budget first");
+
+        HttpResponse<String> small = post("/api/quick", "{\"x\":{\"s\":\"small\"}}");
+        assertEquals(200, small.statusCode(), "small bodies need no reservation");
+
+        release.countDown();
+        HttpResponse<String> done = first.get(30, TimeUnit.SECONDS);
+        assertEquals(200, done.statusCode());
+        assertEquals("{\"length\":" + (JsonBody.MAX_BYTES - 100) + "}", done.body());
+        assertEquals(200, post("/api/quick", LARGE).statusCode(), "the budget was returned");
+    }
+}
