@@ -1,6 +1,5 @@
 package conduit.user;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 import conduit.cache.QueryCache;
@@ -8,6 +7,7 @@ import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Text;
+import conduit.crypto.BlindIndex;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Duplicates;
 import conduit.session.SessionStore;
@@ -100,7 +100,8 @@ public final class UserService {
         if (!username.equals(old.username()) && store.usernameTaken(username, userId)) {
             throw Failure.taken("username");
         }
-        if (!lookup(email).equals(lookup(old.email())) && store.emailTaken(email, userId)) {
+        // The same address in other letter case is no change: the blind index normalises it away.
+        if (!BlindIndex.normaliseEmail(email).equals(BlindIndex.normaliseEmail(old.email())) && store.emailTaken(email, userId)) {
             throw Failure.taken("email");
         }
         User updated = new User(userId, username, email, hash, bio, image);
@@ -155,11 +156,6 @@ public final class UserService {
             throw Failure.invalid("image", "must be an http(s) URL");
         }
         return value;
-    }
-
-    /** Emails compare case-insensitively, as mail systems treat them in practice (the blind index does too). */
-    static String lookup(String email) {
-        return email.strip().toLowerCase(Locale.ROOT);
     }
 
     /** A concurrent registration won the race to a unique key: report it as the 409 it is. */
