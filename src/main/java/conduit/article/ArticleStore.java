@@ -25,14 +25,15 @@ public final class ArticleStore {
     public record Owned(long id, long authorId, String slug, String title, String description, long createdAt, long updatedAt) {
     }
 
-    private static final String SELECT = """
+    private static final String COLUMNS = """
             SELECT a.id, a.slug, a.title, a.description, %s a.created_at, a.updated_at,
                    u.username, u.bio, u.image,
                    (SELECT COUNT(*) FROM favorites fc WHERE fc.article_id = a.id) AS favorites_count,
                    EXISTS (SELECT 1 FROM favorites fv WHERE fv.article_id = a.id AND fv.user_id = :viewer) AS favorited,
                    EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id AND fo.follower_id = :viewer) AS following
-            FROM articles a JOIN users u ON u.id = a.author_id
             """;
+    private static final String SELECT = COLUMNS + "FROM articles a JOIN users u ON u.id = a.author_id\n";
+    private static final String NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC";
 
     private final Database db;
 
@@ -73,12 +74,21 @@ public final class ArticleStore {
         });
     }
 
+    /**
+     * A page of articles, newest first. The page's ids are chosen first, from the articles table
+     * alone (an index scan that stops after offset + limit rows), and only those rows are joined
+     * and get their per-row subqueries. Written as one join, MariaDB sometimes (with statistics
+     * taken after a burst of inserts) started from users, computed the subqueries for every
+     * article and sorted them all: 56 ms instead of 0.8 ms at 3,500 articles.
+     */
     public List<Article> list(ArticleFilter filter, long viewerId, Page page) {
-        StringBuilder sql = new StringBuilder(SELECT.formatted(""));
-        where(sql, filter);
-        sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT :limit OFFSET :offset");
+        StringBuilder pageIds = new StringBuilder("SELECT a.id FROM articles a");
+        where(pageIds, filter);
+        pageIds.append(NEWEST_FIRST).append(" LIMIT :limit OFFSET :offset");
+        String sql = COLUMNS.formatted("") + "FROM (" + pageIds + ") page JOIN articles a ON a.id = page.id"
+                + " JOIN users u ON u.id = a.author_id" + NEWEST_FIRST;
         return db.read(exec -> {
-            DbStatementQuery query = exec.createQuery(sql.toString());
+            DbStatementQuery query = exec.createQuery(sql);
             bind(query, filter);
             query.addParam("viewer", viewerId);
             query.addParam("limit", page.limit()).addParam("offset", page.offset());
