@@ -1,43 +1,24 @@
 package conduit.article;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import conduit.Api;
-import conduit.App;
-import conduit.TestApp;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
+import conduit.EmbeddedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
 class ArticleApiTest {
     private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
-    private static App app;
-    private final Api api;
-
-    ArticleApiTest(URI uri) {
-        this.api = new Api(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = TestApp.embedded(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
+    @RegisterExtension
+    static final EmbeddedApp APP = new EmbeddedApp();
+    private final Api api = APP.api();
 
     @Test
     void largeUnicodeBodyRoundTripsExactly() {

@@ -1,37 +1,18 @@
 package conduit.comment;
 
-import java.net.URI;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import conduit.Api;
-import conduit.App;
-import conduit.TestApp;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
+import conduit.EmbeddedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-@ServerTest
 class CommentApiTest {
-    private static App app;
-    private final Api api;
-
-    CommentApiTest(URI uri) {
-        this.api = new Api(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = TestApp.embedded(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
+    @RegisterExtension
+    static final EmbeddedApp APP = new EmbeddedApp();
+    private final Api api = APP.api();
 
     @Test
     void commentsListOldestFirstAndOnlyTheirAuthorDeletesThem() {

@@ -1,38 +1,19 @@
 package conduit.user;
 
-import java.net.URI;
 
 import conduit.Api;
-import conduit.App;
-import conduit.TestApp;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
+import conduit.EmbeddedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
 class UserApiTest {
-    private static App app;
-    private final Api api;
-
-    UserApiTest(URI uri) {
-        this.api = new Api(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = TestApp.embedded(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
+    @RegisterExtension
+    static final EmbeddedApp APP = new EmbeddedApp();
+    private final Api api = APP.api();
 
     private static String user(String username, String email, String password) {
         return "{\"user\":{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"password\":\"" + password + "\"}}";

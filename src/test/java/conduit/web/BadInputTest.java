@@ -5,41 +5,21 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import conduit.Api;
-import conduit.App;
-import conduit.TestApp;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
+import conduit.EmbeddedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every class of bad input gets a 4xx with a JSON body that names the problem, and changes nothing. */
-@ServerTest
 class BadInputTest {
-    private static App app;
-    private final URI uri;
-    private final Api api;
-    private final String token;
-
-    BadInputTest(URI uri) {
-        this.uri = uri;
-        this.api = new Api(uri);
-        this.token = api.register(Api.unique("bad"));
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = TestApp.embedded(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
+    @RegisterExtension
+    static final EmbeddedApp APP = new EmbeddedApp();
+    private final URI uri = APP.uri();
+    private final Api api = APP.api();
+    private final String token = api.register(Api.unique("bad"));
 
     @Test
     void malformedJsonIs400WithWhereItBroke() {

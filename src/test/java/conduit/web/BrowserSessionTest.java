@@ -1,41 +1,22 @@
 package conduit.web;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import conduit.Api;
-import conduit.App;
-import conduit.TestApp;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
+import conduit.EmbeddedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The browser UI's cookie session: HttpOnly token, SameSite, CSRF on writes, logout. */
-@ServerTest
 class BrowserSessionTest {
-    private static App app;
-    private final Api api;
-
-    BrowserSessionTest(URI uri) {
-        this.api = new Api(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = TestApp.embedded(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
+    @RegisterExtension
+    static final EmbeddedApp APP = new EmbeddedApp();
+    private final Api api = APP.api();
 
     private record Cookies(String session, String csrf, List<String> raw) {
         String header() {
