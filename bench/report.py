@@ -32,6 +32,15 @@ PHASE_ORDER = ["baseline-start", "baseline-end", "list-cached", "read-heavy", "w
                "get-health-live"]
 
 
+
+def phases_of(result, names):
+    """(mode, phase) for each named phase of each mode that ran, in report order."""
+    for mode in ("embedded", "stack"):
+        phases = (result["modes"].get(mode) or {}).get("phases", {})
+        for name in names:
+            if phases.get(name):
+                yield mode, phases[name]
+
 def load_mode(run_dir, mode):
     d = os.path.join(run_dir, mode)
     if not os.path.isdir(d):
@@ -179,17 +188,12 @@ def markdown(result):
         w("")
 
     cpu_rows = []
-    for mode in ("embedded", "stack"):
-        m = result["modes"].get(mode)
-        if not m:
+    for mode, p in phases_of(result, ("baseline-start", "list-cached", "read-heavy", "write-heavy")):
+        if not p["cpu"]:
             continue
-        for name in ("baseline-start", "list-cached", "read-heavy", "write-heavy"):
-            p = m["phases"].get(name)
-            if not p or not p["cpu"]:
-                continue
-            cells = [f"{p['cpu'][k]['cores']:.2f}" if k in p["cpu"] else "–" for k in ("app", "db_writer", "db_reader", "redis", "wrk")]
-            rd = p["db_reads"]
-            cpu_rows.append(f"| {mode} | {p['title']} | {' | '.join(cells)} | {rd['reader']:,} / {rd['writer']:,} | {rd['read_your_writes']:,} |")
+        cells = [f"{p['cpu'][k]['cores']:.2f}" if k in p["cpu"] else "–" for k in ("app", "db_writer", "db_reader", "redis", "wrk")]
+        rd = p["db_reads"]
+        cpu_rows.append(f"| {mode} | {p['title']} | {' | '.join(cells)} | {rd['reader']:,} / {rd['writer']:,} | {rd['read_your_writes']:,} |")
     if cpu_rows:
         w("## Where the CPU went (cores busy during the phase; the machine has "
           f"{meta.get('cpus')}, shared with wrk)")
@@ -200,16 +204,11 @@ def markdown(result):
         w("")
 
     pool_rows = []
-    for mode in ("embedded", "stack"):
-        m = result["modes"].get(mode)
-        if not m:
-            continue
-        for name in ("read-heavy", "write-heavy", "list-signed-in"):
-            p = m["phases"].get(name)
-            for pool, st in ((p or {}).get("pools") or {}).items():
-                if st["acquires"]:
-                    pool_rows.append(f"| {mode} | {p['title']} | {pool} ({st['size']}) | {st['acquires']:,} | "
-                                     f"{fmt(st['acquire_mean_ms'], 2)} | {fmt(st['acquire_max_ms'], 0)} | {fmt(st['usage_mean_ms'], 2)} |")
+    for mode, p in phases_of(result, ("read-heavy", "write-heavy", "list-signed-in")):
+        for pool, st in (p.get("pools") or {}).items():
+            if st["acquires"]:
+                pool_rows.append(f"| {mode} | {p['title']} | {pool} ({st['size']}) | {st['acquires']:,} | "
+                                 f"{fmt(st['acquire_mean_ms'], 2)} | {fmt(st['acquire_max_ms'], 0)} | {fmt(st['usage_mean_ms'], 2)} |")
     if pool_rows:
         w("## Connection pools (HikariCP): waiting for a connection vs using it")
         w("")
