@@ -161,8 +161,7 @@ public final class ArticleStore {
                         Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at")));
     }
 
-    /** The article's id, when the slug exists (read from the writer: used before writes). */
-    /** From the writer: for a write that follows. */
+    /** The article's id, when the slug exists, from the writer: for a write that follows. */
     public Optional<Long> idOf(String slug) {
         return idOf(db.write(), slug);
     }

@@ -13,7 +13,7 @@ import conduit.web.Json;
  */
 public interface QueryCache {
 
-    /** Entries larger than this are served but not stored (an article body may be 4 MB). */
+    /** Entries larger than this are served but not stored (one article may be megabytes of JSON). */
     int MAX_ENTRY_BYTES = 256 * 1024;
 
     /**
