@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import conduit.common.Page;
 import conduit.db.Database;
@@ -215,10 +216,24 @@ public final class ArticleStore {
      * A tag left without articles is harmless: the tag list shows only tags in use.
      */
     public List<Long> tagIds(List<String> tags) {
+        if (tags.isEmpty()) {
+            return List.of();
+        }
+        // Two statements whatever the number of tags. The names arrive sorted, so concurrent
+        // creates take the unique index's locks in the same order.
+        Object[] names = tags.toArray();
+        String marks = tags.stream().map(t -> "?").collect(Collectors.joining(", "));
+        db.write().insert("INSERT IGNORE INTO tags (name) VALUES " + marks.replace("?", "(?)"), names);
+        Map<String, Long> found = new HashMap<>();
+        try (Stream<DbRow> rows = db.write().query("SELECT id, name FROM tags WHERE name IN (" + marks + ")", names)) {
+            rows.forEach(r -> found.put(Rows.string(r, "name"), Rows.longValue(r, "id")));
+        }
         List<Long> ids = new ArrayList<>(tags.size());
         for (String tag : tags) {
-            db.write().createInsert("INSERT IGNORE INTO tags (name) VALUES (:name)").addParam("name", tag).execute();
-            ids.add(db.write().createGet("SELECT id FROM tags WHERE name = :name").addParam("name", tag).execute()
+            Long id = found.get(tag);
+            // A name the database stores otherwise than Java spells it (say, with an unpaired
+            // surrogate the driver replaces): let the database compare it.
+            ids.add(id != null ? id : db.write().get("SELECT id FROM tags WHERE name = ?", tag)
                     .map(r -> Rows.longValue(r, "id")).orElseThrow());
         }
         return ids;
