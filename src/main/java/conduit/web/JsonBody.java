@@ -82,7 +82,7 @@ public final class JsonBody {
         if (!value.isTextual()) {
             throw Failure.invalid(field, "must be a string");
         }
-        return value.textValue();
+        return wellFormed(field, value.textValue());
     }
 
     /** The integer value; null when absent or JSON null; 422 for strings, fractions and huge numbers. */
@@ -119,8 +119,26 @@ public final class JsonBody {
             if (!item.isTextual()) {
                 throw Failure.invalid(field, "must be an array of strings");
             }
-            out.add(item.textValue());
+            out.add(wellFormed(field, item.textValue()));
         }
         return out;
+    }
+
+    /**
+     * JSON's {@code \\uD800} escapes can spell half a character; stored as UTF-8 it would silently
+     * become "?". Refused instead, so what is stored is what was sent.
+     */
+    private static String wellFormed(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw Failure.invalid(field, "is not valid Unicode (it contains half of a surrogate pair)");
+                }
+            }
+        }
+        return text;
     }
 }

@@ -71,6 +71,25 @@ class BadInputTest {
     }
 
     @Test
+    void halfASurrogatePairIs422AndNothingIsCreated() {
+        String me = Api.unique("half");
+        String mine = api.register(me);
+        Api.Response r = api.post("/api/articles", mine,
+                "{\"article\":{\"title\":\"lone \\ud800\",\"description\":\"d\",\"body\":\"b\"}}");
+        assertEquals(422, r.status(), r.text());
+        assertTrue(r.error("title").contains("not valid Unicode"), r.text());
+        Api.Response tags = api.post("/api/articles", mine,
+                "{\"article\":{\"title\":\"t\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[\"ok\",\"\\udc00x\"]}}");
+        assertEquals(422, tags.status(), tags.text());
+        assertTrue(tags.error("tagList").contains("not valid Unicode"), tags.text());
+        assertEquals(0, api.get("/api/articles?author=" + me, null).json().path("articlesCount").asInt());
+        String emoji = api.post("/api/articles", mine,
+                "{\"article\":{\"title\":\"pair \\ud83d\\ude00\",\"description\":\"d\",\"body\":\"b\"}}").json()
+                .path("article").path("title").asText();
+        assertEquals("pair \uD83D\uDE00", emoji, "a whole pair is a character like any other");
+    }
+
+    @Test
     void oversizeBodyIs413AndNothingIsCreated() {
         String huge = "x".repeat(JsonBody.MAX_BYTES + 10);
         Api.Response r = api.post("/api/articles", token,
