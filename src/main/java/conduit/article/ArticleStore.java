@@ -177,7 +177,7 @@ public final class ArticleStore {
     }
 
     public long insert(DbExecute tx, String slug, String title, String description, String body, long authorId, long now) {
-        return tx.createInsert("""
+        return Rows.insertedId(tx.createInsert("""
                         INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
                         VALUES (:slug, :title, :description, :body, :author, :now, :now)""")
                 .addParam("slug", slug)
@@ -185,13 +185,7 @@ public final class ArticleStore {
                 .addParam("description", description)
                 .addParam("body", body)
                 .addParam("author", authorId)
-                .addParam("now", now)
-                .returnGeneratedKeys()
-                .insert()
-                .generatedKeys()
-                .findFirst()
-                .map(Rows::firstLong)
-                .orElseThrow();
+                .addParam("now", now));
     }
 
     /** Updates the given columns; a null body keeps the stored one. */

@@ -25,19 +25,13 @@ public final class CommentStore {
     }
 
     public long insert(long articleId, long authorId, String body, long now) {
-        return db.write().createInsert("""
+        return Rows.insertedId(db.write().createInsert("""
                         INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
                         VALUES (:article, :author, :body, :now, :now)""")
                 .addParam("article", articleId)
                 .addParam("author", authorId)
                 .addParam("body", body)
-                .addParam("now", now)
-                .returnGeneratedKeys()
-                .insert()
-                .generatedKeys()
-                .findFirst()
-                .map(Rows::firstLong)
-                .orElseThrow();
+                .addParam("now", now));
     }
 
     /** Oldest first, as a conversation reads. */

@@ -1,6 +1,7 @@
 package conduit.db;
 
 import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbStatementDml;
 
 /**
  * Column reads that behave the same on H2 and MySQL (which differ in the Java types they return
@@ -20,8 +21,18 @@ public final class Rows {
         return row.column(column).asOptional().orElse(null);
     }
 
+    /** Runs the insert and returns the key the database generated for its row. */
+    public static long insertedId(DbStatementDml insert) {
+        return insert.returnGeneratedKeys()
+                .insert()
+                .generatedKeys()
+                .findFirst()
+                .map(Rows::firstLong)
+                .orElseThrow();
+    }
+
     /** The first column as a long: generated keys, whose column name differs per driver. */
-    public static long firstLong(DbRow row) {
+    private static long firstLong(DbRow row) {
         return ((Number) row.column(1).get()).longValue();
     }
 

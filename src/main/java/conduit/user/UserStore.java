@@ -26,19 +26,13 @@ public final class UserStore {
     public long insert(String username, String email, String passwordHash, long now) {
         String index = emails.index(email);
         return db.inTransaction(tx -> {
-            long id = tx.createInsert("""
+            long id = Rows.insertedId(tx.createInsert("""
                             INSERT INTO users (username, email, email_lookup, password_hash, created_at, updated_at)
                             VALUES (:username, '', :lookup, :hash, :now, :now)""")
                     .addParam("username", username)
                     .addParam("lookup", index)
                     .addParam("hash", passwordHash)
-                    .addParam("now", now)
-                    .returnGeneratedKeys()
-                    .insert()
-                    .generatedKeys()
-                    .findFirst()
-                    .map(Rows::firstLong)
-                    .orElseThrow();
+                    .addParam("now", now));
             tx.update("UPDATE users SET email = ? WHERE id = ?", emails.seal(email, id), id);
             return id;
         });
