@@ -1,7 +1,6 @@
 package conduit;
 
-import java.net.URI;
-
+import conduit.common.AwsClients;
 import conduit.redis.RedisSettings;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -17,11 +16,7 @@ final class RedisAuth {
             return redis;
         }
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
-        URI endpoint = aws.secretsEndpoint();
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        try (SecretsManagerClient client = builder.build()) {
+        try (SecretsManagerClient client = AwsClients.configured(builder, aws.secretsEndpoint(), null, null).build()) {
             String token = client.getSecretValue(r -> r.secretId(aws.redisSecretArn())).secretString();
             return new RedisSettings(redis.url(), redis.clusterNodes(), redis.user(), token, redis.caFile(),
                     redis.timeout(), redis.poolSize());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import conduit.common.Failure;
+import conduit.common.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -82,16 +83,15 @@ public final class S3BlobStore implements BlobStore {
                 .forcePathStyle(pathStyle);
         S3Presigner.Builder presigner = S3Presigner.builder()
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        AwsClients.configured(client, endpoint, credentials, region);
+        // The presigner is no client builder, so it gets the same overrides by hand.
         if (endpoint != null) {
-            client.endpointOverride(endpoint);
             presigner.endpointOverride(endpoint);
         }
         if (credentials != null) {
-            client.credentialsProvider(credentials);
             presigner.credentialsProvider(credentials);
         }
         if (region != null) {
-            client.region(region);
             presigner.region(region);
         }
         return new S3BlobStore(client.build(), presigner.build(), bucket, prefix, kmsKeyId, cdnBaseUrl);

@@ -3,6 +3,7 @@ package conduit.crypto;
 import java.net.URI;
 import java.util.Map;
 
+import conduit.common.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -50,16 +51,7 @@ public final class KmsKeyProvider implements KeyProvider {
      */
     public static KmsKeyProvider create(String keyId, URI endpoint, AwsCredentialsProvider credentials, Region region) {
         KmsClientBuilder builder = KmsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (credentials != null) {
-            builder.credentialsProvider(credentials);
-        }
-        if (region != null) {
-            builder.region(region);
-        }
-        return new KmsKeyProvider(builder.build(), keyId);
+        return new KmsKeyProvider(AwsClients.configured(builder, endpoint, credentials, region).build(), keyId);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import conduit.common.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -63,16 +64,8 @@ public final class SecretCredentials implements AutoCloseable {
     public static SecretCredentials create(String secretId, URI endpoint, AwsCredentialsProvider credentials, Region region) {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (credentials != null) {
-            builder.credentialsProvider(credentials);
-        }
-        if (region != null) {
-            builder.region(region);
-        }
-        return new SecretCredentials(builder.build(), secretId, MIN_REFRESH_INTERVAL);
+        return new SecretCredentials(AwsClients.configured(builder, endpoint, credentials, region).build(), secretId,
+                MIN_REFRESH_INTERVAL);
     }
 
     /** The credentials in memory, read from Secrets Manager on first use. */
