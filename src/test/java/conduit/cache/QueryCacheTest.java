@@ -49,8 +49,8 @@ class QueryCacheTest {
         }
         String cluster = System.getenv("REDIS_CLUSTER_NODES");
         if (cluster != null && !cluster.isBlank()) {
-            caches.add(Named.of("Redis Cluster", new RedisQueryCache(RedisConnector.connect(new RedisSettings(null,
-                    List.of(cluster.split(",")), null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4)),
+            caches.add(Named.of("Redis Cluster", new RedisQueryCache(RedisConnector.connect(RedisSettings.builder()
+                    .clusterNodes(List.of(cluster.split(","))).credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build()),
                     60_000, RECORDING)));
         }
         return caches.stream();

@@ -109,8 +109,9 @@ class RedisSessionStoreTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "REDIS_CLUSTER_NODES", matches = ".+", disabledReason = "needs scripts/stack up redis-cluster")
     void worksOnARedisCluster() {
-        UnifiedJedis cluster = RedisConnector.connect(new RedisSettings(null, List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")),
-                null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4));
+        UnifiedJedis cluster = RedisConnector.connect(RedisSettings.builder()
+                .clusterNodes(List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")))
+                .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build());
         SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
         List<String> tokens = List.of(store.create(user), store.create(user), store.create(user), store.create(user));
