@@ -12,7 +12,7 @@ import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Page;
 import conduit.common.Text;
-import conduit.db.Duplicates;
+import conduit.db.SqlErrors;
 
 /** Articles: writing, editing, deleting, listing and favouriting. */
 public final class ArticleService {
@@ -71,7 +71,7 @@ public final class ArticleService {
                 return slug;
             } catch (RuntimeException e) {
                 // 8 random base-36 characters collide about once in 2.8e12 slugs of one title.
-                if (attempt >= 2 || Duplicates.violation(e).filter(m -> m.contains("slug")).isEmpty()) {
+                if (attempt >= 2 || SqlErrors.duplicateKey(e).filter(m -> m.contains("slug")).isEmpty()) {
                     throw e;
                 }
             }

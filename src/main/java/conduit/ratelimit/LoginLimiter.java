@@ -71,7 +71,7 @@ public final class LoginLimiter {
             take("conduit:rl:acct:" + account.strip().toLowerCase(Locale.ROOT));
             take("conduit:rl:addr:" + address);
         } catch (JedisException e) {
-            throw Failure.unavailable("rate limiter");
+            throw Failure.unavailable("rate limiter", e);
         }
     }
 

@@ -138,6 +138,6 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private static Failure unavailable(JedisException e) {
-        return Failure.unavailable("session");
+        return Failure.unavailable("session", e);
     }
 }

@@ -9,7 +9,7 @@ import conduit.common.Failure;
 import conduit.common.Text;
 import conduit.crypto.BlindIndex;
 import conduit.crypto.PasswordHasher;
-import conduit.db.Duplicates;
+import conduit.db.SqlErrors;
 import conduit.session.SessionStore;
 
 /** Accounts: registration, login, the current user and changes to it. */
@@ -160,7 +160,7 @@ public final class UserService {
 
     /** A concurrent registration won the race to a unique key: report it as the 409 it is. */
     private static RuntimeException duplicateOr(RuntimeException e) {
-        return Duplicates.violation(e)
+        return SqlErrors.duplicateKey(e)
                 .<RuntimeException>map(msg -> Failure.taken(msg.contains("email") ? "email" : "username"))
                 .orElse(e);
     }
