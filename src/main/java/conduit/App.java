@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import conduit.article.ArticleRoutes;
+import conduit.article.ArticleViews;
+import conduit.article.FavoriteStore;
+import conduit.blob.ImageRoutes;
 import conduit.blob.LocalBlobStore;
 import conduit.blob.LocalFileRoutes;
 import conduit.blob.UploadRoutes;
@@ -25,12 +28,13 @@ import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
-import conduit.cache.QueryCache;
+import conduit.cache.PublicViews;
 import conduit.session.SessionStore;
 import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
 import conduit.tag.TagStore;
-import conduit.user.UserRoutes;
+import conduit.user.AccountRoutes;
+import conduit.user.CurrentUserRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
@@ -88,15 +92,17 @@ public final class App implements AutoCloseable {
         try {
             Database db = infra.data().database();
             SessionStore sessions = infra.cacheTier().sessions();
-            QueryCache cache = infra.cacheTier().cache();
+            // The query cache's rules; it hears of every write the services announce.
+            PublicViews views = new PublicViews(infra.cacheTier().cache());
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, cache);
-            ProfileService profiles = new ProfileService(new ProfileStore(db));
-            ArticleService articles = new ArticleService(new ArticleStore(db), cache);
-            CommentService comments = new CommentService(new CommentStore(db), articles);
-            TagService tags = new TagService(new TagStore(db), cache);
+            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
+            ProfileService profiles = new ProfileService(new ProfileStore(db), views);
+            TagStore tagStore = new TagStore(db);
+            ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
+            CommentService comments = new CommentService(new CommentStore(db), articles, views);
+            TagService tags = new TagService(tagStore);
             UploadService uploads = new UploadService(infra.blobs(), settings.aws().publicBaseUrl());
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
@@ -106,17 +112,19 @@ public final class App implements AutoCloseable {
                     .addFilter(new AccessLog())
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
-            routing.register(new UserRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()),
-                    new ProfileRoutes(profiles, auth),
-                    new ArticleRoutes(articles, auth),
-                    new CommentRoutes(comments, auth),
-                    new TagRoutes(tags),
-                    new UploadRoutes(uploads, auth),
-                    new ApiDocs(),
-                    new StaticSite(uploadOrigins(settings.aws())));
+            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()))
+                    .register("/api/user", new CurrentUserRoutes(users, auth))
+                    .register("/api/profiles", new ProfileRoutes(profiles, auth))
+                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth),
+                            new CommentRoutes(comments, auth))
+                    .register("/api/tags", new TagRoutes(tags, views))
+                    .register("/api/uploads", new UploadRoutes(uploads, auth))
+                    .register("/api/images", new ImageRoutes(uploads))
+                    .register(ApiDocs.PATH, new ApiDocs());
             if (infra.blobs() instanceof LocalBlobStore local) {
-                routing.register(new LocalFileRoutes(local, UploadService.MAX_BYTES));
+                routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
+            routing.register(new StaticSite(uploadOrigins(settings.aws())));
             ErrorHandling.registerNotFound(routing);
             TierMonitor tiers = new TierMonitor(TIER_PROBE_INTERVAL_MILLIS, TIER_PROBE_DEADLINE_MILLIS)
                     .watch(WRITER, infra.data()::writerStatus)

@@ -2,11 +2,11 @@ package conduit.user;
 
 import java.util.regex.Pattern;
 
-import conduit.cache.QueryCache;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Text;
+import conduit.common.WriteEvents;
 import conduit.crypto.BlindIndex;
 import conduit.crypto.PasswordHasher;
 import conduit.db.SqlErrors;
@@ -36,13 +36,13 @@ public final class UserService {
     private final UserStore store;
     private final SessionStore sessions;
     private final PasswordHasher passwords;
-    private final QueryCache cache;
+    private final WriteEvents events;
 
-    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, QueryCache cache) {
+    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, WriteEvents events) {
         this.store = store;
         this.sessions = sessions;
         this.passwords = passwords;
-        this.cache = cache;
+        this.events = events;
     }
 
     public Authenticated register(String username, String email, String password) {
@@ -115,7 +115,7 @@ public final class UserService {
         }
         if (!username.equals(old.username()) || !java.util.Objects.equals(bio, old.bio())
                 || !java.util.Objects.equals(image, old.image())) {
-            cache.invalidateAll(); // cached articles embed their author's public profile
+            events.profileChanged(userId);
         }
         return updated;
     }

@@ -35,7 +35,8 @@ public final class ErrorHandling {
         routing.error(DecryptionFailedException.class, (req, res, e) -> {
             // Stored data that fails its integrity check (tampered, or moved between rows) is a
             // server-side fault, never shown: a 500 that says what kind, and an alarm in the log.
-            LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.path().path() + ": " + e.getMessage());
+            LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.prologue().method().text() + " "
+                    + req.matchingPattern().orElse("unmatched") + ": " + e.getMessage());
             Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "stored data failed an integrity check");
         });
         routing.error(Exception.class, (req, res, e) -> {
@@ -49,7 +50,7 @@ public final class ErrorHandling {
                 return;
             }
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " "
-                    + req.path().path(), e);
+                    + req.matchingPattern().orElse("unmatched"), e);
             if (!res.isSent()) {
                 Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "internal error");
             }
