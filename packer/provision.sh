@@ -146,6 +146,10 @@ install_app() {
   install -d -m 0750 "$root/var/lib/conduit" "$root/var/log/conduit"
   own "$app_uid:$app_gid" "$root/var/lib/conduit" "$root/var/log/conduit"
 
+  # Run by cloud-init last: readiness signal for CloudFormation's creation and update policies.
+  install -d -m 0755 "$app/bin"
+  install -m 0755 "$files/signal-ready" "$app/bin/signal-ready"
+
   install -d -m 0755 "$root/etc/systemd/system"
   install -m 0644 "$files/conduit.service" "$root/etc/systemd/system/conduit.service"
   install -d -m 0755 "$root/etc/logrotate.d"
