@@ -1,12 +1,20 @@
 package conduit;
 
 import conduit.common.AwsClients;
+import conduit.redis.RedisConnector;
 import conduit.redis.RedisSettings;
+import conduit.secrets.SecretCredentials;
+import conduit.secrets.SecretValue;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
-/** The ElastiCache AUTH token from Secrets Manager when {@code REDIS_AUTH_SECRET_ARN} names it. */
+/**
+ * The ElastiCache AUTH token from Secrets Manager when {@code REDIS_AUTH_SECRET_ARN} names it
+ * (the whole secret string). It is read at start-up and kept; new Redis connections log in with
+ * the token in memory, and when Redis refuses it (after a rotation) the secret is read again,
+ * at most once per {@link SecretCredentials#MIN_REFRESH_INTERVAL} (see {@link RedisConnector}).
+ */
 final class RedisAuth {
     private RedisAuth() {
     }
@@ -15,10 +23,18 @@ final class RedisAuth {
         if (redis == null || aws.redisSecretArn() == null) {
             return redis;
         }
-        SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        SecretValue token = new SecretValue(aws.redisSecretArn(), () -> read(aws), SecretCredentials.MIN_REFRESH_INTERVAL);
+        return RedisConnector.withRotatingPassword(redis, token);
+    }
+
+    /**
+     * One client per read: reads happen at start-up and after a refused login only, so nothing
+     * stays open for the life of the app.
+     */
+    private static String read(Settings.Aws aws) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
         try (SecretsManagerClient client = AwsClients.configured(builder, aws.secretsEndpoint(), null, null).build()) {
-            String token = client.getSecretValue(r -> r.secretId(aws.redisSecretArn())).secretString();
-            return redis.toBuilder().credentials(redis.user(), token).build();
+            return client.getSecretValue(r -> r.secretId(aws.redisSecretArn())).secretString();
         }
     }
 }
