@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -35,7 +36,7 @@ FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
 FAKE_SECRET = secrets.token_urlsafe(30)
 
 REGION = "us-east-1"
-SCRIPT_TIMEOUT = 90
+SCRIPT_TIMEOUT = 180   # a release makes ~16 CLI calls of ~0.5 s CPU each; generous for a loaded machine
 
 
 def free_port():
@@ -86,9 +87,22 @@ class Stack:
             os.unlink(cls.moto_log.name)
 
 
+_clients = threading.Lock()
+
+
 def client(service):
-    return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
-                        aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+    # boto3's default session is not thread-safe while it makes clients (tests run side by side);
+    # the clients themselves are
+    with _clients:
+        return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
+                            aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+
+
+# The AWS CLI installed with the Python that runs these tests (boto3 and moto come from there
+# too), called directly: a version manager's shim on PATH (pyenv here) adds a few processes to
+# each of the suite's few hundred calls.
+_SIBLING_CLI = os.path.join(os.path.dirname(sys.executable), "aws")
+AWS_CLI = os.environ.get("AWS_CLI") or (_SIBLING_CLI if os.access(_SIBLING_CLI, os.X_OK) else "aws")
 
 
 def script_env(**extra):
@@ -102,6 +116,7 @@ def script_env(**extra):
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_RETRY_BASE_SECONDS": "0.05",
         "AWS_RETRY_MAX_SECONDS": "0.2",
+        "AWS_CLI": AWS_CLI,
     })
     env.update(extra)
     return env
@@ -258,9 +273,10 @@ class ReleaseFails(unittest.TestCase):
         g = Group()
         g.script(["Successful"], steps=3)
         # the check for a running refresh passes; every later read fails as with an expired SSO token
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "after": 1, "count": 50, "code": "ExpiredToken"})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "after": 1, "count": 50, "code": "ExpiredToken",
+                                     "asg": g.name})
         res = g.run("release", "--ami", g.new_ami, "--ami-parameter", g.parameter)
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 0})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 0, "asg": g.name})
         self.assertEqual(res.returncode, 5, res.output)
         self.assertIn("LOST TRACK", res.output)
         self.assertNotIn("release FAILED", res.output)
@@ -290,6 +306,14 @@ class ReleaseFails(unittest.TestCase):
         self.assertNotEqual(res.returncode, 0, res.output)
         self.assertEqual(sorted(g.versions()), [1])
         self.assertEqual(g.calls("StartInstanceRefresh"), [])
+
+    def test_release_warns_when_the_stack_parameter_and_the_group_disagree(self):
+        g = Group()
+        g.ssm.put_parameter(Name=g.parameter, Type="String", DataType="aws:ec2:image", Value=g.new_ami, Overwrite=True)
+        # an unknown AMI stops the release right after the check, before anything changes
+        res = g.run("release", "--ami", "ami-0000000000000dead", "--ami-parameter", g.parameter)
+        self.assertIn(f"warning: {g.parameter} says {g.new_ami} but {g.name} runs {g.old_ami}", res.output)
+        self.assertNotEqual(res.returncode, 0, res.output)
 
     def test_refresh_still_running_at_timeout_exits_4(self):
         g = Group()
@@ -530,8 +554,8 @@ class Throttling(unittest.TestCase):
     def test_throttled_calls_are_retried(self):
         g = Group()
         g.script(["Successful"])
-        control("/_proxy/throttle", {"action": "StartInstanceRefresh", "count": 2})
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 3})
+        control("/_proxy/throttle", {"action": "StartInstanceRefresh", "count": 2, "asg": g.name})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 3, "asg": g.name})
         # AWS_MAX_ATTEMPTS=1 turns the CLI's own retries off, so the scripts' back-off is what works
         res = g.run("release", "--ami", g.new_ami, env=script_env(AWS_MAX_ATTEMPTS="1"))
         self.assertEqual(res.returncode, 0, res.output)
@@ -569,4 +593,5 @@ class Bake(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    testrun.main(sys.modules[__name__], Stack.start, Stack.stop)
+    # side by side: each test has its own group, and injected errors name it
+    testrun.main(sys.modules[__name__], Stack.start, Stack.stop, workers=2)
