@@ -42,6 +42,7 @@ import conduit.web.Auth;
 import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.Idempotency;
 import conduit.web.ObservePaths;
 import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
@@ -112,13 +113,15 @@ public final class App implements AutoCloseable {
                     .addFilter(new AccessLog())
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
-            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()))
+            Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
+            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute(),
+                            idempotency))
                     .register("/api/user", new CurrentUserRoutes(users, auth))
                     .register("/api/profiles", new ProfileRoutes(profiles, auth))
-                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth),
-                            new CommentRoutes(comments, auth))
+                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency),
+                            new CommentRoutes(comments, auth, idempotency))
                     .register("/api/tags", new TagRoutes(tags, views))
-                    .register("/api/uploads", new UploadRoutes(uploads, auth))
+                    .register("/api/uploads", new UploadRoutes(uploads, auth, idempotency))
                     .register("/api/images", new ImageRoutes(uploads))
                     .register(ApiDocs.PATH, new ApiDocs());
             if (infra.blobs() instanceof LocalBlobStore local) {
