@@ -66,6 +66,20 @@ public final class TierBreaker {
                 ? Level.INFO : Level.WARNING, tier + ": circuit " + e.getStateTransition()));
     }
 
+    /**
+     * True when the failure (or one of its causes) is a refusal by an open breaker: nothing new
+     * to log, the breaker logged its opening once (logging each refusal would write a stack
+     * trace per request for as long as the tier is down).
+     */
+    public static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Unavailable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs the call through the breaker; refused at once (Unavailable) while it is open. */
     public <T> T call(Supplier<T> call) {
         try {

@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Breaks each shared tier in turn under a steady load and checks the app stays bounded and recovers.
+
+    faults.py APP_URL OBSERVE_URL
+
+Runs against one app instance on the local stack (MariaDB writer + replica, Redis), through the
+public API only, loopback only, every wait bounded. The stack comes from the environment that
+`scripts/stack env db redis` prints (CONDUIT_STACK_DIR, STACK_DB_READER_CNF). Phases, in turn:
+
+  writer frozen      SIGSTOP of the writer's mariadbd for ~10 s (a partition, a hung failover)
+  reader frozen      SIGSTOP of the replica
+  writer down        the writer stopped, then started again (an Aurora failover)
+  redis frozen       SIGSTOP of redis-server
+  redis restarted    redis-server stopped and started (sessions must survive: persistence)
+  replica lagging    STOP SLAVE SQL_THREAD on the replica for ~8 s
+
+Load, all the time: anonymous readers (list, article, tags), signed-in readers (current user,
+list, feed), writers posting comments with an Idempotency-Key (some with a short client timeout
+that they retry on, as a real client would, with the same key), and a readiness poller.
+
+For each phase it prints requests, errors by status, p50/p99/max latency inside the fault
+window and the recovery time after the fault is removed; at the end every acknowledged comment
+is read back (none may be missing, none may be there twice). Then the targets, one line each,
+and "N passed, M failed".
+"""
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+BOUND = 2.5                # no request may take longer (seconds)
+READY_BOUND = 0.100        # readiness answers within this
+REDIS_OPEN_BOUND = 0.050   # calls needing Redis, once its breaker is open
+RECOVERY_BOUND = 5.0       # all-2xx again within this of the fault's removal
+CLIENT_TIMEOUT = 3.0       # longer than BOUND: a timeout here is a violation
+IMPATIENT_TIMEOUT = 0.8    # the retrying writers' timeout: shorter than a hung statement
+FAULT_SECONDS = 10.0
+SETTLE_SECONDS = 7.0
+
+STACK_DIR = os.environ["CONDUIT_STACK_DIR"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Client:
+    """One keep-alive connection per thread; a failed request reconnects."""
+
+    def __init__(self, base, timeout):
+        u = urllib.parse.urlsplit(base)
+        self.host, self.port, self.timeout = u.hostname, u.port, timeout
+        self.conn = None
+
+    def call(self, method, path, token=None, body=None, headers=None):
+        """(status, json or None, seconds); status 0 = no answer (timeout, refused, reset)."""
+        h = {"Content-Type": "application/json"} if body is not None else {}
+        if token:
+            h["Authorization"] = "Token " + token
+        h.update(headers or {})
+        data = json.dumps(body).encode() if body is not None else None
+        start = time.monotonic()
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn.request(method, path, body=data, headers=h)
+            res = self.conn.getresponse()
+            raw = res.read()
+            elapsed = time.monotonic() - start
+            try:
+                parsed = json.loads(raw) if raw else None
+            except ValueError:
+                parsed = None
+            if res.getheader("Connection", "").lower() == "close":
+                self.close()
+            return res.status, parsed, elapsed
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return 0, None, time.monotonic() - start
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Recorder:
+    """Every request: (time sent, kind, status, seconds)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.events = []
+
+    def add(self, kind, status, seconds, sent):
+        with self.lock:
+            self.events.append((sent, kind, status, seconds))
+
+    def between(self, start, end, kinds=None):
+        with self.lock:
+            return [e for e in self.events if start <= e[0] < end and (kinds is None or e[1] in kinds)]
+
+
+def pct(values, p):
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1))))]
+
+
+def setup(base):
+    c = Client(base, 10)
+    users = []
+    for i in range(4):
+        name = f"fault_{uuid.uuid4().hex[:10]}"
+        status, body, _ = c.call("POST", "/api/users", body={"user": {
+            "username": name, "email": name + "@example.com", "password": "fault-test " + uuid.uuid4().hex}})
+        if status != 201:
+            raise SystemExit(f"setup: sign-up failed: {status} {body}")
+        users.append(body["user"]["token"])
+    status, body, _ = c.call("POST", "/api/articles", users[0], {"article": {
+        "title": "Faults", "description": "d", "body": "b", "tagList": ["faults"]}})
+    if status != 201:
+        raise SystemExit(f"setup: article failed: {status} {body}")
+    c.call("POST", f"/api/profiles/{urllib.parse.quote(name)}/follow", users[0])
+    return users, body["article"]["slug"]
+
+
+def run_load(base, observe, users, slug, rec, stop, acked, acked_lock):
+    threads = []
+
+    def anon():
+        c = Client(base, CLIENT_TIMEOUT)
+        paths = ["/api/articles?limit=10", f"/api/articles/{slug}", "/api/tags", "/api/articles?limit=5&offset=5"]
+        i = 0
+        while not stop.is_set():
+            sent = time.monotonic()
+            status, _, secs = c.call("GET", paths[i % len(paths)])
+            rec.add("anon-read", status, secs, sent)
+            i += 1
+            time.sleep(0.02)
+
+    def signed(token):
+        c = Client(base, CLIENT_TIMEOUT)
+        paths = ["/api/user", "/api/articles?limit=10", "/api/articles/feed?limit=5"]
+        i = 0
+        while not stop.is_set():
+            sent = time.monotonic()
+            status, _, secs = c.call("GET", paths[i % len(paths)], token)
+            rec.add("user-call" if i % len(paths) == 0 else "signed-read", status, secs, sent)
+            i += 1
+            time.sleep(0.02)
+
+    def writer(token, impatient):
+        c = Client(base, IMPATIENT_TIMEOUT if impatient else CLIENT_TIMEOUT)
+        while not stop.is_set():
+            marker = "w-" + uuid.uuid4().hex
+            key = str(uuid.uuid4())
+            body = {"comment": {"body": marker}}
+            for attempt in range(30):  # a real client: retry the same request, same key, until it is answered
+                sent = time.monotonic()
+                status, answer, secs = c.call("POST", f"/api/articles/{slug}/comments", token, body, {"Idempotency-Key": key})
+                rec.add("write", status, secs, sent)
+                if status == 201:
+                    with acked_lock:
+                        acked.append((marker, answer["comment"]["id"]))
+                    break
+                if status in (0, 409, 503) and not stop.is_set():
+                    time.sleep(0.3)
+                    continue
+                break
+            time.sleep(0.05)
+
+    def ready():
+        c = Client(observe, CLIENT_TIMEOUT)
+        while not stop.is_set():
+            sent = time.monotonic()
+            status, _, secs = c.call("GET", "/observe/health/ready")
+            rec.add("ready", status, secs, sent)
+            time.sleep(0.2)
+
+    for _ in range(2):
+        threads.append(threading.Thread(target=anon, daemon=True))
+    threads.append(threading.Thread(target=signed, args=(users[1],), daemon=True))
+    threads.append(threading.Thread(target=signed, args=(users[2],), daemon=True))
+    threads.append(threading.Thread(target=writer, args=(users[3], False), daemon=True))
+    threads.append(threading.Thread(target=writer, args=(users[3], True), daemon=True))
+    threads.append(threading.Thread(target=ready, daemon=True))
+    for t in threads:
+        t.start()
+    return threads
+
+
+def pid_of(path):
+    with open(path) as f:
+        return int("".join(ch for ch in f.read() if ch.isdigit()))
+
+
+FROZEN = set()
+
+
+def freeze(pid):
+    FROZEN.add(pid)
+    os.kill(pid, signal.SIGSTOP)
+
+
+def thaw(pid):
+    os.kill(pid, signal.SIGCONT)
+    FROZEN.discard(pid)
+
+
+def stack(*args):
+    subprocess.run([os.path.join(ROOT, "scripts", "stack"), *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=90)
+
+
+def reader_sql(statement):
+    subprocess.run(["mariadb", "--defaults-file=" + os.environ["STACK_DB_READER_CNF"], "-e", statement], check=True,
+                   timeout=30)
+
+
+def phases():
+    writer_pid = lambda: pid_of(f"{STACK_DIR}/db/writer/launch.pid")
+    reader_pid = lambda: pid_of(f"{STACK_DIR}/db/reader/launch.pid")
+    redis_pid = lambda: pid_of(f"{STACK_DIR}/redis/redis.pid")
+    return [
+        ("writer frozen", lambda: freeze(writer_pid()), lambda: thaw(writer_pid())),
+        ("reader frozen", lambda: freeze(reader_pid()), lambda: thaw(reader_pid())),
+        ("writer down", lambda: stack("stop-db", "writer"), lambda: stack("start-db", "writer")),
+        ("redis frozen", lambda: freeze(redis_pid()), lambda: thaw(redis_pid())),
+        ("redis restarted", lambda: stack("down", "redis"), lambda: stack("up", "redis")),
+        ("replica lagging", lambda: reader_sql("STOP SLAVE SQL_THREAD"), lambda: reader_sql("START SLAVE SQL_THREAD")),
+    ]
+
+
+def summarise(name, rec, fault_start, fault_end, settle_end):
+    window = [e for e in rec.between(fault_start, fault_end) if e[1] != "ready"]
+    statuses = {}
+    for e in window:
+        statuses[e[2]] = statuses.get(e[2], 0) + 1
+    secs = [e[3] for e in window]
+    after = [e for e in rec.between(fault_end, settle_end) if e[1] != "ready"]
+    bad_after = [e[0] for e in after if not (200 <= e[2] < 300)]
+    recovery = (max(bad_after) - fault_end) if bad_after else 0.0
+    print(f"{name:16} requests {len(window):5}  statuses {dict(sorted(statuses.items()))}  "
+          f"p50 {1000 * pct(secs, 50):6.1f} ms  p99 {1000 * pct(secs, 99):7.1f} ms  max {1000 * max(secs or [0]):7.1f} ms  "
+          f"recovered in {recovery:4.1f} s")
+    return {"window": window, "recovery": recovery, "statuses": statuses}
+
+
+def main():
+    base, observe = sys.argv[1], sys.argv[2]
+    rec = Recorder()
+    stop = threading.Event()
+    acked, acked_lock = [], threading.Lock()
+    users, slug = setup(base)
+    threads = run_load(base, observe, users, slug, rec, stop, acked, acked_lock)
+    results = {}
+    session_checks = []
+    try:
+        time.sleep(3)  # steady state before the first fault
+        for name, apply, remove in phases():
+            fault_start = time.monotonic()
+            apply()
+            time.sleep(FAULT_SECONDS)
+            remove()
+            fault_end = time.monotonic()
+            time.sleep(SETTLE_SECONDS)
+            results[name] = summarise(name, rec, fault_start, fault_end, time.monotonic())
+            results[name].update(start=fault_start, end=fault_end)
+            if name == "redis restarted":
+                c = Client(base, CLIENT_TIMEOUT)
+                session_checks = [c.call("GET", "/api/user", t)[0] for t in users]
+    finally:
+        for pid in list(FROZEN):
+            os.kill(pid, signal.SIGCONT)
+        stop.set()
+        for t in threads:
+            t.join(10)
+
+    # Every acknowledged comment is there exactly once; none is there twice.
+    c = Client(base, 10)
+    seen = {}
+    offset = 0
+    while True:
+        status, body, _ = c.call("GET", f"/api/articles/{slug}/comments?limit=100&offset={offset}")
+        if status != 200:
+            raise SystemExit(f"read-back failed: {status}")
+        page = body["comments"]
+        for comment in page:
+            seen[comment["body"]] = seen.get(comment["body"], 0) + 1
+        if len(page) < 100:
+            break
+        offset += 100
+    missing = [m for m, _ in acked if seen.get(m, 0) == 0]
+    duplicated = [m for m, n in seen.items() if n > 1]
+    print(f"acknowledged comments {len(acked)}, read back {sum(seen.values())}, missing {len(missing)}, duplicated {len(duplicated)}")
+
+    checks = []
+
+    def check(what, ok, detail):
+        checks.append(ok)
+        print(("PASS  " if ok else "FAIL  ") + what + f" ({detail})")
+
+    every = rec.between(0, float("inf"))
+    worst = max((e[3] for e in every if e[1] != "ready" and e[2] != 0), default=0)
+    timeouts = [e for e in every if e[2] == 0 and e[1] != "write"]
+    check("no request takes longer than 2.5 s", worst <= BOUND and not timeouts,
+          f"slowest answered {1000 * worst:.0f} ms, {len(timeouts)} unanswered in {CLIENT_TIMEOUT} s")
+    for name in ("reader frozen", "replica lagging"):
+        r = results[name]
+        errors = {s: n for s, n in r["statuses"].items() if not 200 <= s < 300}
+        check(f"{name}: 0 errors", not errors, f"statuses {r['statuses']}")
+    for name in ("writer frozen", "writer down"):
+        r = results[name]
+        anon_bad = [e for e in r["window"] if e[1] == "anon-read" and not 200 <= e[2] < 300]
+        check(f"{name}: anonymous reads 0 errors", not anon_bad, f"{len(anon_bad)} failed")
+        other = [e for e in r["window"] if e[1] != "anon-read" and not (200 <= e[2] < 300 or e[2] == 503)
+                 and not (e[1] == "write" and e[2] in (0, 409))]
+        slow503 = [e for e in r["window"] if e[2] == 503 and e[3] > BOUND]
+        check(f"{name}: other calls 2xx or a 503 within the bound", not other and not slow503,
+              f"{len(other)} other statuses, {len(slow503)} slow 503s")
+    ready = [e for e in every if e[1] == "ready"]
+    slow_ready = [e for e in ready if e[3] > READY_BOUND or e[2] != 200]
+    where = sorted({n for n, r in results.items() for e in slow_ready if r["start"] <= e[0] < r["end"] + SETTLE_SECONDS})
+    check("readiness 200 within 100 ms in every phase", not slow_ready,
+          f"{len(ready)} probes, slowest {1000 * max((e[3] for e in ready), default=0):.0f} ms, "
+          f"{len(slow_ready)} late or not 200: {[(e[2], round(1000 * e[3])) for e in slow_ready[:5]]} in {where}")
+    r = results["redis frozen"]
+    first_refusal = min((e[0] for e in r["window"] if e[1] == "user-call" and e[2] == 503), default=None)
+    if first_refusal is None:
+        check("redis frozen: calls needing Redis answer within 50 ms once its breaker is open", False, "no call was refused")
+    else:
+        later = [e[3] for e in r["window"] if e[1] == "user-call" and e[0] > first_refusal + 0.5]
+        check("redis frozen: calls needing Redis answer within 50 ms once its breaker is open",
+              later and max(later) <= REDIS_OPEN_BOUND,
+              f"{len(later)} calls after it opened, p99 {1000 * pct(later, 99):.1f} ms, max {1000 * max(later or [0]):.1f} ms")
+    slow_recovery = {n: round(r["recovery"], 1) for n, r in results.items() if r["recovery"] > RECOVERY_BOUND}
+    check("recovery to all-2xx within 5 s of each fault's removal", not slow_recovery,
+          "slowest " + str(max((round(r["recovery"], 1) for r in results.values()), default=0)) + f" s {slow_recovery}")
+    check("0 acknowledged writes missing", not missing, f"{len(missing)} of {len(acked)}")
+    check("0 duplicate rows from retried writes", not duplicated, f"{len(duplicated)}")
+    check("sessions still valid after the Redis restart", session_checks and all(s == 200 for s in session_checks),
+          f"statuses {session_checks}")
+    passed = sum(1 for c in checks if c)
+    print(f"{passed} passed, {len(checks) - passed} failed")
+    sys.exit(0 if passed == len(checks) else 1)
+
+
+if __name__ == "__main__":
+    main()
