@@ -7,6 +7,7 @@ import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Page;
 import conduit.common.Text;
+import conduit.common.WriteEvents;
 
 /** Comments on articles. */
 public final class CommentService {
@@ -14,16 +15,19 @@ public final class CommentService {
 
     private final CommentStore store;
     private final ArticleService articles;
+    private final WriteEvents events;
 
-    public CommentService(CommentStore store, ArticleService articles) {
+    public CommentService(CommentStore store, ArticleService articles, WriteEvents events) {
         this.store = store;
         this.articles = articles;
+        this.events = events;
     }
 
     public Comment add(long authorId, String slug, String body) {
         long articleId = articles.idOf(slug);
         String text = Text.required("body", body, MAX_BODY);
         long id = store.insert(articleId, authorId, text, Clock.now());
+        events.commentChanged(slug);
         return store.byIdFresh(id, authorId);
     }
 
@@ -40,6 +44,7 @@ public final class CommentService {
             throw Failure.forbidden("comment");
         }
         store.delete(commentId);
+        events.commentChanged(slug);
     }
 
     /** Comment ids are positive integers; anything else names no comment. */

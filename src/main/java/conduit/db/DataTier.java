@@ -1,6 +1,9 @@
 package conduit.db;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -8,7 +11,6 @@ import conduit.secrets.RotatingCredentialsDataSource;
 import conduit.secrets.SecretCredentials;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.helidon.health.HealthCheckResponse;
 import io.helidon.metrics.api.Metrics;
 
 /**
@@ -91,44 +93,40 @@ public final class DataTier implements AutoCloseable {
         return database;
     }
 
-    /** Readiness: the writer must answer. */
-    public HealthCheckResponse writerHealth() {
-        return poolHealth(writerPool).status(probe(writerPool)).build();
+    /** Probes the writer with a pooled connection; details of the pool. Throws when the writer does not answer. */
+    public Map<String, Object> writerStatus() throws SQLException {
+        try (Connection c = writerPool.dataSource().getConnection()) {
+            if (!c.isValid(1)) {
+                throw new SQLException("the writer did not answer a validation query within 1 s");
+            }
+        }
+        return poolDetails(writerPool);
     }
 
     /**
-     * The reader is a soft dependency: reads fall back to the writer, so this check never fails
-     * readiness; it reports "degraded" in its details instead.
+     * The reader as the replica monitor last saw it (no probe of its own: the monitor already
+     * reads from the reader every interval). Throws when reads are being kept off it.
      */
-    public HealthCheckResponse readerHealth() {
+    public Map<String, Object> readerStatus() {
         if (readerPool == null) {
-            return HealthCheckResponse.builder().status(true).detail("mode", "single database").build();
+            return Map.of("mode", "single database");
         }
-        // No probe here: the monitor already checks the reader, and a dead reader must not make
-        // the readiness endpoint wait for a connection timeout.
-        HealthCheckResponse.Builder builder = poolHealth(readerPool);
-        boolean usable = replica.avoidReason() == null;
-        return builder.status(true)
-                .detail("degraded", !usable)
-                .detail("reason", usable ? "none" : replica.avoidReason())
-                .detail("lagMillis", replica.lagMillis())
-                .build();
+        Map<String, Object> details = new LinkedHashMap<>(poolDetails(readerPool));
+        details.put("lagMillis", replica.lagMillis());
+        String avoid = replica.avoidReason();
+        if (avoid != null) {
+            throw new IllegalStateException("reads use the writer (reader " + avoid + ")");
+        }
+        return details;
     }
 
-    private static boolean probe(HikariConnectionPool pool) {
-        try (Connection c = pool.dataSource().getConnection()) {
-            return c.isValid(1);
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static HealthCheckResponse.Builder poolHealth(HikariConnectionPool pool) {
+    private static Map<String, Object> poolDetails(HikariConnectionPool pool) {
         HikariPoolMXBean stats = pool.stats();
-        return HealthCheckResponse.builder()
-                .detail("active", stats == null ? 0 : stats.getActiveConnections())
-                .detail("idle", stats == null ? 0 : stats.getIdleConnections())
-                .detail("waiting", stats == null ? 0 : stats.getThreadsAwaitingConnection());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("active", stats == null ? 0 : stats.getActiveConnections());
+        details.put("idle", stats == null ? 0 : stats.getIdleConnections());
+        details.put("waiting", stats == null ? 0 : stats.getThreadsAwaitingConnection());
+        return details;
     }
 
     @Override

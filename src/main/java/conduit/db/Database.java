@@ -47,7 +47,7 @@ public final class Database {
                 metrics.read(true);
                 return result;
             } catch (RuntimeException e) {
-                if (!Connectivity.isConnectionFailure(e)) {
+                if (!SqlErrors.is(e, SqlErrors.Kind.CONNECTION)) {
                     throw e;
                 }
                 replica.readerFailed();
@@ -95,7 +95,7 @@ public final class Database {
             try {
                 return once(work);
             } catch (RuntimeException e) {
-                if (attempt >= 3 || !Duplicates.isDeadlock(e)) {
+                if (attempt >= 3 || !SqlErrors.is(e, SqlErrors.Kind.DEADLOCK)) {
                     throw e;
                 }
             }

@@ -7,6 +7,24 @@ package conduit.db;
  * request being served on this thread, the decision taken from it.
  */
 public final class ReadConsistency {
+    /**
+     * Where this request's reads go: set means the writer. The whole life of the value, in order:
+     * <ol>
+     * <li>{@code web.EdgeFilter} starts every request with nothing set (and clears it when the
+     * request ends: Helidon serves each request on its own virtual thread, so a thread-local is
+     * request-scoped, and the clear is a safeguard should threads ever be reused);</li>
+     * <li>{@code web.Auth}, once it has found the caller's session, calls {@link #sessionSeen}:
+     * a session that wrote within the window reads from the writer;</li>
+     * <li>{@code web.Auth}, for a state-changing method, calls {@link #writing}: the rest of the
+     * request reads what it writes;</li>
+     * <li>{@link Database#readFreshSince} sets it around a cache fill that must not see a lagging
+     * replica, and restores the request's own choice afterwards;</li>
+     * <li>{@link Database#read} reads it ({@link #readFromWriter}) to choose the pool.</li>
+     * </ol>
+     * A thread-local rather than a parameter because the choice is made at the web edge and used
+     * in the stores, and threading it through every service signature would couple the domain to
+     * replication; this comment is where a reader finds it.
+     */
     private static final ThreadLocal<Boolean> FROM_WRITER = new ThreadLocal<>();
     private final long windowMillis;
 

@@ -112,7 +112,7 @@ public final class ReplicaMonitor implements AutoCloseable {
             readerDownUntil = 0; // it answered: usable again
 
         } catch (RuntimeException e) {
-            if (Connectivity.isConnectionFailure(e)) {
+            if (SqlErrors.is(e, SqlErrors.Kind.CONNECTION)) {
                 readerFailed();
             } else {
                 LOG.log(Level.WARNING, "replica heartbeat read failed", e);

@@ -2,8 +2,6 @@ package conduit.ratelimit;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import conduit.common.Failure;
@@ -28,6 +26,8 @@ public final class LoginLimiter {
         public static final Limits DEFAULT = new Limits(10, 30, Duration.ofMinutes(1));
     }
 
+    /** Bound on the buckets one process keeps (~200 bytes each). */
+    static final int MAX_LOCAL_BUCKETS = 100_000;
     private final Function<String, Bucket> buckets;
     private final BucketConfiguration perAccount;
     private final BucketConfiguration perAddress;
@@ -52,16 +52,10 @@ public final class LoginLimiter {
 
     /** Buckets in this process (embedded mode), bounded in number. */
     public static LoginLimiter local(Limits limits) {
-        Map<String, Bucket> map = new ConcurrentHashMap<>();
+        LocalBuckets buckets = new LocalBuckets(MAX_LOCAL_BUCKETS);
         LoginLimiter[] self = new LoginLimiter[1];
-        self[0] = new LoginLimiter(limits, key -> {
-            if (map.size() > 100_000) {
-                map.clear(); // bounded memory; an attacker gains one window at most
-            }
-            return map.computeIfAbsent(key, k -> Bucket.builder()
-                    .addLimit((k.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0])
-                    .build());
-        });
+        self[0] = new LoginLimiter(limits, key -> buckets.get(key,
+                (key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0]));
         return self[0];
     }
 
@@ -71,7 +65,7 @@ public final class LoginLimiter {
             take("conduit:rl:acct:" + account.strip().toLowerCase(Locale.ROOT));
             take("conduit:rl:addr:" + address);
         } catch (JedisException e) {
-            throw Failure.unavailable("rate limiter");
+            throw Failure.unavailable("rate limiter", e);
         }
     }
 

@@ -1,17 +1,14 @@
 package conduit.redis;
 
 import java.time.Duration;
+import java.util.Map;
 
-import conduit.cache.LocalQueryCache;
-import conduit.cache.QueryCache;
-import conduit.cache.RedisQueryCache;
+import conduit.cache.ViewCache;
 import conduit.ratelimit.LoginLimiter;
-import conduit.session.InMemorySessionStore;
 import conduit.session.MeteredSessionStore;
-import conduit.session.RedisSessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
-import io.helidon.health.HealthCheckResponse;
+import conduit.session.Sessions;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -23,10 +20,10 @@ public final class CacheTier implements AutoCloseable {
     private static final long LOCAL_CACHE_BYTES = 8L * 1024 * 1024;
     private final UnifiedJedis redis;
     private final SessionStore sessions;
-    private final QueryCache cache;
+    private final ViewCache cache;
     private final LoginLimiter logins;
 
-    private CacheTier(UnifiedJedis redis, SessionStore sessions, QueryCache cache, LoginLimiter logins) {
+    private CacheTier(UnifiedJedis redis, SessionStore sessions, ViewCache cache, LoginLimiter logins) {
         this.redis = redis;
         this.sessions = new MeteredSessionStore(sessions);
         this.cache = cache;
@@ -34,17 +31,17 @@ public final class CacheTier implements AutoCloseable {
     }
 
     public static CacheTier start(RedisSettings settings, SessionPolicy policy, Duration cacheTtl,
-                                  LoginLimiter.Limits limits, QueryCache.FreshLoader fresh) {
+                                  LoginLimiter.Limits limits, ViewCache.FreshLoader fresh) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
-            return new CacheTier(null, new InMemorySessionStore(policy, System::currentTimeMillis),
-                    caching ? new LocalQueryCache(cacheTtl.toMillis(), LOCAL_CACHE_BYTES, fresh) : QueryCache.NONE,
+            return new CacheTier(null, Sessions.inMemory(policy, System::currentTimeMillis),
+                    caching ? ViewCache.local(LOCAL_CACHE_BYTES, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
                     LoginLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
         UnifiedJedis redis = RedisConnector.connect(settings);
-        return new CacheTier(redis, new RedisSessionStore(redis, policy, System::currentTimeMillis),
-                caching ? new RedisQueryCache(redis, cacheTtl.toMillis(), fresh) : QueryCache.NONE,
+        return new CacheTier(redis, Sessions.redis(redis, policy, System::currentTimeMillis),
+                caching ? ViewCache.redis(redis, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
                 LoginLimiter.redis(redis, limits));
     }
 
@@ -52,7 +49,7 @@ public final class CacheTier implements AutoCloseable {
         return sessions;
     }
 
-    public QueryCache cache() {
+    public ViewCache cache() {
         return cache;
     }
 
@@ -60,21 +57,16 @@ public final class CacheTier implements AutoCloseable {
         return logins;
     }
 
-    /**
-     * Redis is a soft dependency for readiness: public reads go on without it, so a Redis outage
-     * shows as "degraded" here rather than taking every instance out of the load balancer.
-     */
-    public HealthCheckResponse health() {
+    /** Pings Redis; throws when it does not answer within the client's timeout. */
+    public Map<String, Object> status() {
         if (redis == null) {
-            return HealthCheckResponse.builder().status(true).detail("mode", "in-process").build();
+            return Map.of("mode", "in-process");
         }
-        boolean up;
-        try {
-            up = "PONG".equals(redis.ping());
-        } catch (RuntimeException e) {
-            up = false;
+        String answer = redis.ping();
+        if (!"PONG".equals(answer)) {
+            throw new IllegalStateException("PING answered " + answer);
         }
-        return HealthCheckResponse.builder().status(true).detail("degraded", !up).build();
+        return Map.of("mode", redis instanceof redis.clients.jedis.RedisClusterClient ? "cluster" : "standalone");
     }
 
     @Override
