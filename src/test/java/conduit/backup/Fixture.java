@@ -75,6 +75,17 @@ final class Fixture {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * SQL (H2 and MySQL) that changes one character of a user's stored email ciphertext: the one
+     * ten from the end, all six of whose bits are ciphertext (the last base64url character may
+     * carry only padding bits, which the decoder ignores, so changing it may change nothing).
+     */
+    static String alterCiphertext(long userId) {
+        return "UPDATE users SET email = CONCAT(LEFT(email, LENGTH(email) - 10), "
+                + "CASE WHEN SUBSTRING(email, LENGTH(email) - 9, 1) = 'A' THEN 'B' ELSE 'A' END, RIGHT(email, 9)) "
+                + "WHERE id = " + userId;
+    }
+
     /** Runs SQL on an embedded database with the app's own URL (writable: this is the tampering). */
     static void sql(Path dataDir, String... statements) {
         String url = Settings.embedded(dataDir).db().writerUrl();

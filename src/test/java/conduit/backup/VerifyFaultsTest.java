@@ -33,8 +33,7 @@ class VerifyFaultsTest {
     void anAlteredEmailCiphertextIsNamedByUserId() {
         Path copy = Fixture.copy(original);
         long id = number(copy, "SELECT MIN(id) FROM users");
-        Fixture.sql(copy, "UPDATE users SET email = CONCAT(LEFT(email, LENGTH(email) - 1), "
-                + "CASE WHEN RIGHT(email, 1) = 'A' THEN 'B' ELSE 'A' END) WHERE id = " + id);
+        Fixture.sql(copy, Fixture.alterCiphertext(id));
         Fixture.Run run = Fixture.verify(Settings.embedded(copy));
         assertEquals(1, run.status(), run.out());
         assertTrue(run.out().contains("FAULT [emails] users id=" + id + ": email does not decrypt"), run.out());
@@ -123,8 +122,7 @@ class VerifyFaultsTest {
         Path copy = Fixture.copy(original);
         long user = number(copy, "SELECT MIN(id) FROM users");
         long article = number(copy, "SELECT MIN(article_id) FROM favorites");
-        Fixture.sql(copy, "UPDATE users SET email = CONCAT(LEFT(email, LENGTH(email) - 1), "
-                        + "CASE WHEN RIGHT(email, 1) = 'A' THEN 'B' ELSE 'A' END) WHERE id = " + user,
+        Fixture.sql(copy, Fixture.alterCiphertext(user),
                 "SET REFERENTIAL_INTEGRITY FALSE", "DELETE FROM articles WHERE id = " + article, "SET REFERENTIAL_INTEGRITY TRUE",
                 "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '3'");
         Fixture.Run run = Fixture.verify(Settings.embedded(copy));

@@ -48,6 +48,7 @@ class VerifyMySqlTest {
         env.put("DB_WRITER_URL", "jdbc:mysql://127.0.0.1:" + Stack.env("STACK_DB_WRITER_PORT") + "/" + DB);
         env.put("DB_READER_URL", "jdbc:mysql://127.0.0.1:" + Stack.env("STACK_DB_READER_PORT") + "/" + DB);
         env.put("PORT", "0");
+        env.put("OBSERVE_PORT", "0");
         env.put("HOST", "127.0.0.1");
         env.put("CONDUIT_DATA_DIR", Stack.tempDir().toString());
         env.keySet().removeIf(k -> k.startsWith("REDIS_"));
@@ -121,8 +122,7 @@ class VerifyMySqlTest {
         long user = Long.parseLong(adminQuery("SELECT MIN(id) FROM " + DB + ".users"));
         long article = Long.parseLong(adminQuery("SELECT MIN(article_id) FROM " + DB + ".favorites"));
         admin("STACK_DB_WRITER_PORT",
-                "UPDATE " + DB + ".users SET email = CONCAT(LEFT(email, LENGTH(email) - 1), "
-                        + "IF(RIGHT(email, 1) = 'A', 'B', 'A')) WHERE id = " + user,
+                Fixture.alterCiphertext(user).replace("UPDATE users", "UPDATE " + DB + ".users"),
                 "SET foreign_key_checks = 0",
                 "DELETE FROM " + DB + ".articles WHERE id = " + article,
                 "SET foreign_key_checks = 1",
