@@ -33,6 +33,8 @@ final class EmailCheck implements RowStream.Handler, AutoCloseable {
     private long opened;
     private long plaintext;
     private long unchecked;
+    /** Time spent in this check: opening the keys, and in the rows it was handed. */
+    private long nanos;
 
     private EmailCheck(Report report) {
         this.report = report;
@@ -40,6 +42,7 @@ final class EmailCheck implements RowStream.Handler, AutoCloseable {
 
     /** Opens the keys the app would open, without creating any that are missing. */
     static EmailCheck open(Settings settings, Connection snapshot, Report report) {
+        long started = System.nanoTime();
         EmailCheck check = new EmailCheck(report);
         Settings.Aws aws = settings.aws();
         ReadOnlyKeyStore store = new ReadOnlyKeyStore(snapshot);
@@ -58,11 +61,21 @@ final class EmailCheck implements RowStream.Handler, AutoCloseable {
                     + (aws.kmsKeyId() == null ? "the local key file" : "KMS key " + aws.kmsKeyId()) + ": " + e.getMessage());
             check.unavailable = "the blind-index key does not open";
         }
+        check.nanos = System.nanoTime() - started;
         return check;
     }
 
     @Override
     public void row(ResultSet rs) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            check(rs);
+        } finally {
+            nanos += System.nanoTime() - started;
+        }
+    }
+
+    private void check(ResultSet rs) throws SQLException {
         rows++;
         if (keys == null) {
             unchecked++;
@@ -107,7 +120,7 @@ final class EmailCheck implements RowStream.Handler, AutoCloseable {
             report.note(plaintext + " emails are stored in plaintext (written before encryption): run 'conduit.jar reencrypt'");
         }
         report.check(NAME, rows + " users: " + opened + " emails open" + (unchecked > 0 ? ", " + unchecked + " not checked" : "")
-                + ", " + report.faults(NAME) + " faults");
+                + ", " + report.faults(NAME) + " faults", nanos);
     }
 
     @Override

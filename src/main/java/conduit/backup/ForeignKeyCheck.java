@@ -40,6 +40,7 @@ final class ForeignKeyCheck {
     }
 
     static void run(Connection c, boolean mysql, Schema schema, Report report) throws SQLException {
+        long started = System.nanoTime();
         List<Relation> relations = new ArrayList<>(EXPECTED);
         for (Relation expected : EXPECTED) {
             if (schema.foreignKeys().stream().noneMatch(expected::sameAs)) {
@@ -62,7 +63,7 @@ final class ForeignKeyCheck {
             orphans += orphans(c, mysql, r, schema.primaryKeys().get(r.child()), report);
         }
         report.check(NAME, relations.size() + " relations, " + orphans + " rows referring to nothing, "
-                + report.faults(NAME) + " faults");
+                + report.faults(NAME) + " faults", System.nanoTime() - started);
     }
 
     /** Streams the child rows whose parent is missing (an anti-join on the parent's key). */

@@ -18,8 +18,8 @@ public final class Report {
     public record Fault(String check, String table, String key, String what) {
     }
 
-    /** A check's one-line outcome. */
-    public record Check(String name, boolean ok, String summary) {
+    /** A check's one-line outcome, and the time it took. */
+    public record Check(String name, boolean ok, String summary, double seconds) {
     }
 
     /** Rows and the SHA-256 of their canonical content in primary-key order. */
@@ -48,8 +48,9 @@ public final class Report {
         notes.add(note);
     }
 
-    void check(String name, String summary) {
-        checks.add(new Check(name, faults(name) == 0, summary));
+    /** @param nanos the time the check took, in nanoseconds */
+    void check(String name, String summary, long nanos) {
+        checks.add(new Check(name, faults(name) == 0, summary, Math.round(nanos / 1e6) / 1e3));
     }
 
     void table(String name, long rows, String sha256) {

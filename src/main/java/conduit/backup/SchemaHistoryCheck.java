@@ -24,6 +24,7 @@ final class SchemaHistoryCheck {
     }
 
     static void run(DataSource target, Report report) {
+        long started = System.nanoTime();
         MigrationInfo[] all = Flyway.configure(SchemaHistoryCheck.class.getClassLoader())
                 .dataSource(target)
                 .locations("classpath:db/migration")
@@ -71,6 +72,6 @@ final class SchemaHistoryCheck {
             report.fault(NAME, TABLE, "", "no migration has been applied: not a Conduit database, or an empty one");
         }
         report.check(NAME, applied + " migrations applied (now at " + current + "), " + pending + " pending, "
-                + report.faults(NAME) + " faults");
+                + report.faults(NAME) + " faults", System.nanoTime() - started);
     }
 }

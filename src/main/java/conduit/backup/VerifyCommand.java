@@ -74,7 +74,7 @@ public final class VerifyCommand {
     private static void print(PrintStream out, String target, Report report, double seconds, long peakHeap, long maxHeap) {
         out.println("verify " + target);
         for (Report.Check c : report.checks()) {
-            out.printf("  %-15s %-6s %s%n", c.name(), c.ok() ? "ok" : "FAULT", c.summary());
+            out.printf("  %-15s %-6s %s (%.1f s)%n", c.name(), c.ok() ? "ok" : "FAULT", c.summary(), c.seconds());
         }
         out.printf("  %-22s %10s  %s%n", "table", "rows", "sha256");
         report.tablesInOrder().forEach(t -> out.printf("  %-22s %10d  %s%n", t.getKey(), t.getValue().rows(), t.getValue().sha256()));
