@@ -127,10 +127,17 @@ public final class App implements AutoCloseable {
             routing.register(new StaticSite(uploadOrigins(settings.aws())));
             ErrorHandling.registerNotFound(routing);
             TierMonitor tiers = new TierMonitor(TIER_PROBE_INTERVAL_MILLIS, TIER_PROBE_DEADLINE_MILLIS)
-                    .watch(WRITER, infra.data()::writerStatus)
-                    .watch(READER, infra.data()::readerStatus)
-                    .watch(REDIS, infra.cacheTier()::status)
-                    .start();
+                    .watch(WRITER, infra.data()::writerStatus, infra.data().writerBreaker())
+                    .watch(READER, infra.data()::readerStatus);
+            if (infra.data().readerBreaker() != null) {
+                tiers.show(READER, infra.data().readerBreaker());
+            }
+            if (infra.cacheTier().breaker() != null) {
+                tiers.watch(REDIS, infra.cacheTier()::status, infra.cacheTier().breaker());
+            } else {
+                tiers.watch(REDIS, infra.cacheTier()::status);
+            }
+            tiers.start();
             return new App(settings, infra, drain, tiers, routing);
         } catch (RuntimeException e) {
             infra.close();

@@ -60,13 +60,14 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
      * @param publicBaseUrl     {@code PUBLIC_BASE_URL}: absolute base of image URLs (relative when empty)
      * @param kmsKeyId          {@code KMS_KEY_ID}: envelope encryption under KMS; null for the local key file
      * @param kmsEndpoint       {@code KMS_ENDPOINT}
-     * @param dbSecretArn       {@code DB_SECRET_ARN}: database credentials from Secrets Manager
+     * @param dbSecretArn       {@code DB_SECRET_ARN}: the app's database login from Secrets Manager (DML only)
+     * @param dbMigrationSecretArn {@code DB_MIGRATION_SECRET_ARN}: Flyway's login for DDL; null: the app's
      * @param secretsEndpoint   {@code SECRETS_ENDPOINT}
      * @param redisSecretArn    {@code REDIS_AUTH_SECRET_ARN}: the Redis AUTH token from Secrets Manager
      */
     public record Aws(String s3Bucket, String s3Prefix, URI s3Endpoint, String s3KmsKeyId, String cdnBaseUrl,
-                      String publicBaseUrl, String kmsKeyId, URI kmsEndpoint, String dbSecretArn, URI secretsEndpoint,
-                      String redisSecretArn) {
+                      String publicBaseUrl, String kmsKeyId, URI kmsEndpoint, String dbSecretArn, String dbMigrationSecretArn,
+                      URI secretsEndpoint, String redisSecretArn) {
         public static final Aws NONE = builder().build();
 
         public Aws {
@@ -81,7 +82,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         public Builder toBuilder() {
             return new Builder().s3Bucket(s3Bucket).s3Prefix(s3Prefix).s3Endpoint(s3Endpoint).s3KmsKeyId(s3KmsKeyId)
                     .cdnBaseUrl(cdnBaseUrl).publicBaseUrl(publicBaseUrl).kmsKeyId(kmsKeyId).kmsEndpoint(kmsEndpoint)
-                    .dbSecretArn(dbSecretArn).secretsEndpoint(secretsEndpoint).redisSecretArn(redisSecretArn);
+                    .dbSecretArn(dbSecretArn).dbMigrationSecretArn(dbMigrationSecretArn).secretsEndpoint(secretsEndpoint)
+                    .redisSecretArn(redisSecretArn);
         }
 
         static Aws from(Env env) {
@@ -89,7 +91,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                     .s3Endpoint(env.uri("S3_ENDPOINT")).s3KmsKeyId(env.text("S3_KMS_KEY_ID"))
                     .cdnBaseUrl(env.text("CDN_BASE_URL")).publicBaseUrl(env.text("PUBLIC_BASE_URL", ""))
                     .kmsKeyId(env.text("KMS_KEY_ID")).kmsEndpoint(env.uri("KMS_ENDPOINT"))
-                    .dbSecretArn(env.text("DB_SECRET_ARN")).secretsEndpoint(env.uri("SECRETS_ENDPOINT"))
+                    .dbSecretArn(env.text("DB_SECRET_ARN")).dbMigrationSecretArn(env.text("DB_MIGRATION_SECRET_ARN"))
+                    .secretsEndpoint(env.uri("SECRETS_ENDPOINT"))
                     .redisSecretArn(env.text("REDIS_AUTH_SECRET_ARN")).build();
         }
 
@@ -104,6 +107,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
             private String kmsKeyId;
             private URI kmsEndpoint;
             private String dbSecretArn;
+            private String dbMigrationSecretArn;
             private URI secretsEndpoint;
             private String redisSecretArn;
 
@@ -152,6 +156,11 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                 return this;
             }
 
+            public Builder dbMigrationSecretArn(String value) {
+                dbMigrationSecretArn = value;
+                return this;
+            }
+
             public Builder secretsEndpoint(URI value) {
                 secretsEndpoint = value;
                 return this;
@@ -164,7 +173,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
 
             public Aws build() {
                 return new Aws(s3Bucket, s3Prefix, s3Endpoint, s3KmsKeyId, cdnBaseUrl, publicBaseUrl, kmsKeyId, kmsEndpoint,
-                        dbSecretArn, secretsEndpoint, redisSecretArn);
+                        dbSecretArn, dbMigrationSecretArn, secretsEndpoint, redisSecretArn);
             }
         }
     }
@@ -264,11 +273,14 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         DbSettings defaults = db.build();
         return db.writerPoolSize(env.integer("DB_WRITER_POOL_SIZE", defaults.writerPoolSize()))
                 .readerPoolSize(env.integer("DB_READER_POOL_SIZE", defaults.readerPoolSize()))
-                .connectionTimeout(env.millis("DB_CONNECT_TIMEOUT_MS", defaults.connectionTimeout()))
+                // DB_CONNECT_TIMEOUT_MS is this setting's earlier name (it never bounded the login).
+                .poolWait(env.millis("DB_POOL_WAIT_MS", env.millis("DB_CONNECT_TIMEOUT_MS", defaults.poolWait())))
+                .loginTimeout(env.millis("DB_LOGIN_TIMEOUT_MS", defaults.loginTimeout()))
+                .statementTimeout(env.millis("DB_STATEMENT_TIMEOUT_MS", defaults.statementTimeout()))
+                .migrationCredentials(env.text("DB_MIGRATION_USERNAME"), env.text("DB_MIGRATION_PASSWORD"))
                 .readYourWrites(env.millis("DB_READ_YOUR_WRITES_MS", defaults.readYourWrites()))
                 .maxReplicaLag(env.millis("DB_MAX_REPLICA_LAG_MS", defaults.maxReplicaLag()))
                 .replicaCheck(env.millis("DB_REPLICA_CHECK_MS", defaults.replicaCheck()))
-                .readerBackoff(env.millis("DB_READER_BACKOFF_MS", defaults.readerBackoff()))
                 .build();
     }
 

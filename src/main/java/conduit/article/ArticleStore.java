@@ -58,7 +58,7 @@ public final class ArticleStore {
 
     /** Re-reads from the writer: the answer to a write must show that write. */
     public Article bySlugFresh(String slug, long viewerId) {
-        return bySlug(db.write(), slug, viewerId).orElseThrow();
+        return db.write(exec -> bySlug(exec, slug, viewerId)).orElseThrow();
     }
 
     public long count(ArticleFilter filter, long viewerId) {
@@ -139,15 +139,15 @@ public final class ArticleStore {
     }
 
     public Optional<Owned> owned(String slug) {
-        return db.write().get("SELECT id, author_id, slug, title, description, created_at, updated_at FROM articles WHERE slug = ?", slug)
+        return db.write(exec -> exec.get("SELECT id, author_id, slug, title, description, created_at, updated_at FROM articles WHERE slug = ?", slug)
                 .map(r -> new Owned(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"),
                         Rows.string(r, "title"), Rows.string(r, "description"),
-                        Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at")));
+                        Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at"))));
     }
 
     /** The article's id, when the slug exists, from the writer: for a write that follows. */
     public Optional<Long> idOf(String slug) {
-        return idOf(db.write(), slug);
+        return db.write(exec -> idOf(exec, slug));
     }
 
     /** From the reader (read-your-writes applies): for a read that follows. */
@@ -204,7 +204,7 @@ public final class ArticleStore {
 
     /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */
     public void delete(long id) {
-        db.write().createDelete("DELETE FROM articles WHERE id = :id").addParam("id", id).execute();
+        db.write(exec -> exec.createDelete("DELETE FROM articles WHERE id = :id").addParam("id", id).execute());
     }
 
     private static Article article(DbRow r, String body, List<String> tags) {

@@ -11,12 +11,12 @@ public final class FavoriteStore {
     }
 
     public void favorite(long userId, long articleId, long now) {
-        db.write().createInsert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (:u, :a, :now)")
-                .addParam("u", userId).addParam("a", articleId).addParam("now", now).execute();
+        db.write(exec -> exec.createInsert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (:u, :a, :now)")
+                .addParam("u", userId).addParam("a", articleId).addParam("now", now).execute());
     }
 
     public void unfavorite(long userId, long articleId) {
-        db.write().createDelete("DELETE FROM favorites WHERE user_id = :u AND article_id = :a")
-                .addParam("u", userId).addParam("a", articleId).execute();
+        db.write(exec -> exec.createDelete("DELETE FROM favorites WHERE user_id = :u AND article_id = :a")
+                .addParam("u", userId).addParam("a", articleId).execute());
     }
 }

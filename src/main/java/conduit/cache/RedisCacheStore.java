@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.function.Supplier;
+
+import conduit.ops.TierBreaker;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -26,29 +29,27 @@ final class RedisCacheStore implements CacheStore {
             return #KEYS""";
 
     private final UnifiedJedis redis;
+    private final TierBreaker breaker;
 
-    RedisCacheStore(UnifiedJedis redis) {
+    RedisCacheStore(UnifiedJedis redis, TierBreaker breaker) {
         this.redis = redis;
+        this.breaker = breaker;
     }
 
     @Override
     public Lookup lookup(String key, int stripe) {
+        List<byte[]> v = call(() -> redis.mget(bytes(generation(ALL)), bytes(bumped(ALL)), bytes(generation(stripe)),
+                bytes(bumped(stripe)), bytes(ENTRY + key)));
         try {
-            List<byte[]> v = redis.mget(bytes(generation(ALL)), bytes(bumped(ALL)), bytes(generation(stripe)),
-                    bytes(bumped(stripe)), bytes(ENTRY + key));
             return new Lookup(number(v.get(0)), number(v.get(2)), number(v.get(1)), number(v.get(3)), v.get(4));
-        } catch (JedisException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new Unavailable(e);
         }
     }
 
     @Override
     public void store(String key, byte[] entry, long ttlMillis) {
-        try {
-            redis.set(bytes(ENTRY + key), entry, SetParams.setParams().px(ttlMillis));
-        } catch (JedisException e) {
-            throw new Unavailable(e);
-        }
+        call(() -> redis.set(bytes(ENTRY + key), entry, SetParams.setParams().px(ttlMillis)));
     }
 
     @Override
@@ -58,9 +59,13 @@ final class RedisCacheStore implements CacheStore {
             keys.add(bumped(stripe));
             keys.add(generation(stripe));
         }
+        call(() -> redis.eval(BUMP, keys, List.of(Long.toString(at))));
+    }
+
+    private <T> T call(Supplier<T> command) {
         try {
-            redis.eval(BUMP, keys, List.of(Long.toString(at)));
-        } catch (JedisException e) {
+            return breaker.call(command);
+        } catch (JedisException | TierBreaker.Unavailable e) {
             throw new Unavailable(e);
         }
     }

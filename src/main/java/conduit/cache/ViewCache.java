@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
+import conduit.ops.TierBreaker;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -21,27 +22,31 @@ import redis.clients.jedis.UnifiedJedis;
  * <li>A fill after a bump must not store what a lagging replica still shows: it is loaded
  * through {@code fresh}, which reads from the writer until the reader has caught up with the
  * later of the two bumps.</li>
- * <li>Entries over {@link #MAX_ENTRY_BYTES} are served but not stored.</li>
- * <li>When the store fails, the cache steps aside for {@link #BYPASS_MILLIS} (no timeout paid
- * per request) and views are loaded directly: public pages keep working from the database.</li>
+ * <li>Entries over {@link #MAX_ENTRY_BYTES} are served but not stored, and so is a view the
+ * loader could not load fresh (the writer was down and the reader served it).</li>
+ * <li>When the store fails, views are loaded directly: public pages keep working from the
+ * database. While Redis is down its circuit breaker refuses calls at once, so no request waits
+ * out a timeout.</li>
  * </ul>
  */
 public final class ViewCache {
     /** Entries larger than this are served but not stored (one article may be megabytes of JSON). */
     public static final int MAX_ENTRY_BYTES = 256 * 1024;
-    static final long BYPASS_MILLIS = 5000;
     private static final Logger LOG = System.getLogger(ViewCache.class.getName());
 
     /** Runs a loader so that it sees every write committed before the given time (not a lagging replica's view). */
     public interface FreshLoader {
-        <T> T load(long since, Supplier<T> loader);
+        Loaded load(long since, Supplier<byte[]> loader);
+    }
+
+    /** What a fill loaded, and whether it may be stored (it saw every write it was asked to see). */
+    public record Loaded(byte[] json, boolean storable) {
     }
 
     private final CacheStore store;
     private final long ttlMillis;
     private final FreshLoader fresh;
     private final CacheMetrics metrics = new CacheMetrics();
-    private volatile long bypassUntil;
 
     ViewCache(CacheStore store, long ttlMillis, FreshLoader fresh) {
         this.store = store;
@@ -49,9 +54,9 @@ public final class ViewCache {
         this.fresh = fresh;
     }
 
-    /** Shared by every instance through Redis. */
-    public static ViewCache redis(UnifiedJedis redis, long ttlMillis, FreshLoader fresh) {
-        return new ViewCache(new RedisCacheStore(redis), ttlMillis, fresh);
+    /** Shared by every instance through Redis, behind Redis's circuit breaker. */
+    public static ViewCache redis(UnifiedJedis redis, TierBreaker breaker, long ttlMillis, FreshLoader fresh) {
+        return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh);
     }
 
     /** In this process, bounded to {@code maxBytes} of entries (one instance). */
@@ -69,7 +74,7 @@ public final class ViewCache {
      * is safe. Never fails for cache reasons; what the loader throws (a 404) is not cached.
      */
     public byte[] get(String key, String scope, Supplier<byte[]> load) {
-        if (store == null || System.currentTimeMillis() < bypassUntil) {
+        if (store == null) {
             return load.get();
         }
         CacheStore.Lookup found;
@@ -86,8 +91,9 @@ public final class ViewCache {
             return Arrays.copyOfRange(entry, stamp.length, entry.length);
         }
         metrics.misses.increment();
-        byte[] json = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
-        if (json.length <= MAX_ENTRY_BYTES) {
+        Loaded loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        byte[] json = loaded.json();
+        if (loaded.storable() && json.length <= MAX_ENTRY_BYTES) {
             byte[] stored = Arrays.copyOf(stamp, stamp.length + json.length);
             System.arraycopy(json, 0, stored, stamp.length, json.length);
             try {
@@ -127,7 +133,9 @@ public final class ViewCache {
 
     private void failed(CacheStore.Unavailable e) {
         metrics.errors.increment();
-        bypassUntil = System.currentTimeMillis() + BYPASS_MILLIS;
-        LOG.log(Level.WARNING, "cache store unavailable, bypassing it for " + BYPASS_MILLIS + " ms", e.getCause());
+        if (!(e.getCause() instanceof TierBreaker.Unavailable)) {
+            // A refusal by the open breaker is not news: the breaker logged its opening once.
+            LOG.log(Level.WARNING, "cache store unavailable; views load from the database", e.getCause());
+        }
     }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import conduit.ops.TierBreaker;
+import conduit.secrets.Logins;
 import conduit.secrets.RotatingCredentialsDataSource;
 import conduit.secrets.SecretCredentials;
 import io.helidon.dbclient.DbClient;
@@ -21,34 +23,50 @@ public final class DataTier implements AutoCloseable {
     private final HikariConnectionPool writerPool;
     private final HikariConnectionPool readerPool;
     private final ReplicaMonitor replica;
+    private final TierBreaker writerBreaker;
+    private final TierBreaker readerBreaker;
     private final Database database;
 
-    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica, Database database) {
+    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica,
+                     TierBreaker writerBreaker, TierBreaker readerBreaker, Database database) {
         this.writerPool = writerPool;
         this.readerPool = readerPool;
         this.replica = replica;
+        this.writerBreaker = writerBreaker;
+        this.readerBreaker = readerBreaker;
         this.database = database;
     }
 
     public static DataTier start(DbSettings settings) {
-        return start(settings, null);
+        return start(settings, null, null);
     }
 
-    /** @param secret database credentials from Secrets Manager (re-read when rotated), or null for the settings' own */
-    public static DataTier start(DbSettings settings, SecretCredentials secret) {
-        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, secret);
+    /**
+     * @param secret          the app's database login from Secrets Manager (re-read when rotated), or null for the settings' own
+     * @param migrationSecret Flyway's login for DDL from Secrets Manager, or null for the settings' migration login (else the app's)
+     */
+    public static DataTier start(DbSettings settings, SecretCredentials secret, SecretCredentials migrationSecret) {
+        Logins appLogin = secret != null ? secret : Logins.fixed(settings.username(), settings.password());
+        Logins migrationLogin = migrationSecret != null ? migrationSecret
+                : settings.migrationUsername() != null ? Logins.fixed(settings.migrationUsername(), settings.migrationPassword())
+                : appLogin;
+        Migrations.run(new RotatingCredentialsDataSource(settings.writerUrl(),
+                settings.migrationDriverProperties(settings.writerUrl()), migrationLogin), settings.dbType());
+        TierBreaker writerBreaker = breaker("database-writer", settings);
+        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, appLogin);
         HikariConnectionPool reader = null;
         try {
-            Migrations.run(writer.dataSource(), settings.dbType());
             DbClient writerClient = client(writer);
             if (!settings.splitReads()) {
-                return new DataTier(writer, null, null, new Database(writerClient));
+                return new DataTier(writer, null, null, writerBreaker, null, new Database(writerClient, writerBreaker));
             }
-            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, secret);
+            TierBreaker readerBreaker = breaker("database-reader", settings);
+            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, appLogin);
             DbClient readerClient = client(reader);
-            ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, settings.replicaCheck().toMillis(),
-                    settings.maxReplicaLag().toMillis(), settings.readerBackoff().toMillis());
-            return new DataTier(writer, reader, replica, new Database(writerClient, readerClient, replica));
+            ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, readerBreaker,
+                    settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis());
+            return new DataTier(writer, reader, replica, writerBreaker, readerBreaker,
+                    new Database(writerClient, readerClient, replica, writerBreaker, readerBreaker));
         } catch (RuntimeException e) {
             writer.close();
             if (reader != null) {
@@ -58,28 +76,31 @@ public final class DataTier implements AutoCloseable {
         }
     }
 
+    /**
+     * A tier's breaker counts what says the database itself is in trouble (unreachable, read-only
+     * after a failover, timing out), and calls slower than two thirds of the statement bound.
+     */
+    private static TierBreaker breaker(String tier, DbSettings settings) {
+        return new TierBreaker(tier, SqlErrors::tierDown, settings.statementTimeout().multipliedBy(2).dividedBy(3));
+    }
+
     private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader,
-                                             SecretCredentials secret) {
+                                             Logins login) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
-        if (secret == null) {
-            config.setJdbcUrl(url);
-            config.setUsername(settings.username());
-            config.setPassword(settings.password());
-            config.setDataSourceProperties(settings.driverProperties(url));
-        } else {
-            // New connections log in with the secret's current password; an authentication
-            // failure re-reads the secret once (rotation), so the app never needs a restart.
-            config.setDataSource(new RotatingCredentialsDataSource(url, settings.driverProperties(url), secret));
-        }
+        // New connections log in with the login's current password; an authentication failure
+        // re-reads a secret once (rotation), so the app never needs a restart.
+        config.setDataSource(new RotatingCredentialsDataSource(url, settings.driverProperties(url), login));
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
-        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-        config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
+        // A request waits this long for a connection at most (then 503): under a hung database
+        // the pool empties into hung statements, and waiting longer only queues more requests.
+        config.setConnectionTimeout(settings.poolWait().toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1000, settings.poolWait().toMillis() / 2)));
         config.setReadOnly(reader);
         // Writer: fail start-up when it is unreachable, rather than serve 503s. Reader: start
         // anyway; reads use the writer until the reader answers.
-        config.setInitializationFailTimeout(reader ? -1 : settings.connectionTimeout().toMillis());
+        config.setInitializationFailTimeout(reader ? -1 : settings.loginTimeout().toMillis() + settings.poolWait().toMillis());
         // hikaricp_connections_{active,idle,pending,...}{pool="writer|reader"} on /observe/metrics.
         config.setMetricRegistry(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
         return new HikariConnectionPool(config, settings.dbType());
@@ -91,6 +112,15 @@ public final class DataTier implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    public TierBreaker writerBreaker() {
+        return writerBreaker;
+    }
+
+    /** The reader's breaker; null in single-database mode. The replica monitor drives it. */
+    public TierBreaker readerBreaker() {
+        return readerBreaker;
     }
 
     /** Probes the writer with a pooled connection; details of the pool. Throws when the writer does not answer. */
@@ -113,9 +143,11 @@ public final class DataTier implements AutoCloseable {
         }
         Map<String, Object> details = new LinkedHashMap<>(poolDetails(readerPool));
         details.put("lagMillis", replica.lagMillis());
-        String avoid = replica.avoidReason();
-        if (avoid != null) {
-            throw new IllegalStateException("reads use the writer (reader " + avoid + ")");
+        if (!readerBreaker.closed()) {
+            throw new IllegalStateException("the reader does not answer: reads use the writer");
+        }
+        if (replica.avoidReason() != null) {
+            throw new IllegalStateException("the reader lags by " + replica.lagMillis() + " ms: reads use the writer");
         }
         return details;
     }

@@ -44,17 +44,38 @@ public final class ReadConsistency {
         FROM_WRITER.set(Boolean.TRUE);
     }
 
-    /** Runs the loader with its reads on the writer, then restores the request's own choice. */
-    static <T> T fromWriterDuring(java.util.function.Supplier<T> loader) {
+    /**
+     * Set when a read meant for the writer was served by the reader because the writer is down
+     * ({@link Database}); lets a cache fill know that what it loaded may be stale.
+     */
+    private static final ThreadLocal<Boolean> DEGRADED = new ThreadLocal<>();
+
+    /**
+     * Runs the loader with its reads on the writer, then restores the request's own choice; says
+     * whether every read really went to the writer.
+     */
+    static <T> Database.Fresh<T> fromWriterDuring(java.util.function.Supplier<T> loader) {
         Boolean before = FROM_WRITER.get();
+        Boolean degradedBefore = DEGRADED.get();
         FROM_WRITER.set(Boolean.TRUE);
+        DEGRADED.remove();
         try {
-            return loader.get();
+            T value = loader.get();
+            return new Database.Fresh<>(value, DEGRADED.get() == null);
         } finally {
             if (before == null) {
                 FROM_WRITER.remove();
             }
+            if (degradedBefore == null) {
+                DEGRADED.remove();
+            } else {
+                DEGRADED.set(degradedBefore);
+            }
         }
+    }
+
+    static void degraded() {
+        DEGRADED.set(Boolean.TRUE);
     }
 
     static boolean readFromWriter() {
@@ -64,5 +85,6 @@ public final class ReadConsistency {
     /** Forgets the decision: called when the request ends (threads may be reused). */
     public static void clear() {
         FROM_WRITER.remove();
+        DEGRADED.remove();
     }
 }

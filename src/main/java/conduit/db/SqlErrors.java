@@ -99,6 +99,15 @@ public final class SqlErrors {
         return classify(failure).filter(k -> k != Kind.DUPLICATE_KEY).isPresent();
     }
 
+    /**
+     * True when the failure says the database tier itself is in trouble (unreachable, read-only
+     * after a failover, too slow): what a circuit breaker counts. Contention (deadlocks, lock
+     * waits) and conflicts are the requests' business, not the tier's.
+     */
+    public static boolean tierDown(Throwable failure) {
+        return classify(failure).filter(k -> k == Kind.CONNECTION || k == Kind.READ_ONLY || k == Kind.QUERY_TIMEOUT).isPresent();
+    }
+
     /** The lower-case message of the unique-key violation, which names the key, when the failure is one. */
     public static Optional<String> duplicateKey(Throwable failure) {
         Throwable t = failure;

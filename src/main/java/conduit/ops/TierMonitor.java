@@ -43,6 +43,7 @@ public final class TierMonitor implements AutoCloseable {
     }
 
     private final Map<String, Probe> probes = new LinkedHashMap<>();
+    private final Map<String, TierBreaker> breakers = new LinkedHashMap<>();
     private final Map<String, Observed> last = new java.util.concurrent.ConcurrentHashMap<>();
     private final long intervalMillis;
     private final long deadlineMillis;
@@ -69,6 +70,22 @@ public final class TierMonitor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds a tier whose probe also drives its circuit breaker: a probe that succeeds closes it
+     * (the only way it closes), two that fail in a row open it. The breaker's state shows in
+     * the health details.
+     */
+    public TierMonitor watch(String tier, Probe probe, TierBreaker breaker) {
+        breakers.put(tier, breaker);
+        return watch(tier, probe);
+    }
+
+    /** Shows a breaker that another probe drives (the reader's: the replica monitor's heartbeat). */
+    public TierMonitor show(String tier, TierBreaker breaker) {
+        breakers.put(tier, breaker);
+        return this;
+    }
+
     public TierMonitor start() {
         timer.scheduleWithFixedDelay(this::round, 0, intervalMillis, TimeUnit.MILLISECONDS);
         return this;
@@ -84,7 +101,18 @@ public final class TierMonitor implements AutoCloseable {
             }
         }, TierMonitor::onVirtualThread)));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-        running.forEach((tier, future) -> last.put(tier, new Observed(await(tier, future, deadline), System.currentTimeMillis())));
+        running.forEach((tier, future) -> {
+            Status status = await(tier, future, deadline);
+            last.put(tier, new Observed(status, System.currentTimeMillis()));
+            TierBreaker breaker = breakers.get(tier);
+            if (breaker != null && probes.containsKey(tier)) {
+                if (status.up()) {
+                    breaker.probeSucceeded();
+                } else {
+                    breaker.probeFailed();
+                }
+            }
+        });
         lastRoundAt = System.currentTimeMillis();
     }
 
@@ -121,6 +149,10 @@ public final class TierMonitor implements AutoCloseable {
         }
         builder.detail("state", observed.status().up() ? "up" : "down")
                 .detail("checkedMillisAgo", System.currentTimeMillis() - observed.checkedAt());
+        TierBreaker breaker = breakers.get(tier);
+        if (breaker != null) {
+            builder.detail("circuit", breaker.closed() ? "closed" : "open");
+        }
         observed.status().details().forEach(builder::detail);
         return builder.build();
     }

@@ -9,7 +9,10 @@ import conduit.session.MeteredSessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
 import conduit.session.Sessions;
+import conduit.ops.TierBreaker;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The state that makes instances interchangeable: sessions, the query cache and login rate
@@ -19,12 +22,14 @@ public final class CacheTier implements AutoCloseable {
     /** The in-process cache's share of the heap (the production heap is 96 MB; the live set ~25 MB). */
     private static final long LOCAL_CACHE_BYTES = 8L * 1024 * 1024;
     private final UnifiedJedis redis;
+    private final TierBreaker breaker;
     private final SessionStore sessions;
     private final ViewCache cache;
     private final LoginLimiter logins;
 
-    private CacheTier(UnifiedJedis redis, SessionStore sessions, ViewCache cache, LoginLimiter logins) {
+    private CacheTier(UnifiedJedis redis, TierBreaker breaker, SessionStore sessions, ViewCache cache, LoginLimiter logins) {
         this.redis = redis;
+        this.breaker = breaker;
         this.sessions = new MeteredSessionStore(sessions);
         this.cache = cache;
         this.logins = logins;
@@ -34,15 +39,28 @@ public final class CacheTier implements AutoCloseable {
                                   LoginLimiter.Limits limits, ViewCache.FreshLoader fresh) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
-            return new CacheTier(null, Sessions.inMemory(policy, System::currentTimeMillis),
+            return new CacheTier(null, null, Sessions.inMemory(policy, System::currentTimeMillis),
                     caching ? ViewCache.local(LOCAL_CACHE_BYTES, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
                     LoginLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
         UnifiedJedis redis = RedisConnector.connect(settings);
-        return new CacheTier(redis, Sessions.redis(redis, policy, System::currentTimeMillis),
-                caching ? ViewCache.redis(redis, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
-                LoginLimiter.redis(redis, limits));
+        // One breaker for every use of Redis: sessions, cache and limits fail fast together.
+        // A call slower than half the client timeout counts as failing (Redis answers in < 1 ms).
+        TierBreaker breaker = new TierBreaker("redis", CacheTier::redisDown, settings.timeout().dividedBy(2));
+        return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, policy, System::currentTimeMillis),
+                caching ? ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
+                LoginLimiter.redis(redis, breaker, limits));
+    }
+
+    /** Redis itself is in trouble (unreachable, timing out, failing over), not a bad command. */
+    private static boolean redisDown(Throwable e) {
+        return e instanceof JedisException && !(e instanceof JedisDataException);
+    }
+
+    /** Redis's circuit breaker; null when the state is in this process. */
+    public TierBreaker breaker() {
+        return breaker;
     }
 
     public SessionStore sessions() {

@@ -2,6 +2,7 @@ package conduit.session;
 
 import java.util.Set;
 
+import conduit.ops.TierBreaker;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.GetExParams;
@@ -17,9 +18,11 @@ final class RedisSessionBackend implements SessionBackend {
     private static final String USER = "conduit:user-sessions:";
 
     private final UnifiedJedis redis;
+    private final TierBreaker breaker;
 
-    RedisSessionBackend(UnifiedJedis redis) {
+    RedisSessionBackend(UnifiedJedis redis, TierBreaker breaker) {
         this.redis = redis;
+        this.breaker = breaker;
     }
 
     /** The Redis key a session is stored under (for tests and operators: no token in it). */
@@ -76,10 +79,10 @@ final class RedisSessionBackend implements SessionBackend {
         call(() -> redis.srem(USER + userId, hash));
     }
 
-    private static <T> T call(java.util.function.Supplier<T> command) {
+    private <T> T call(java.util.function.Supplier<T> command) {
         try {
-            return command.get();
-        } catch (JedisException e) {
+            return breaker.call(command);
+        } catch (JedisException | TierBreaker.Unavailable e) {
             throw new Unavailable(e);
         }
     }

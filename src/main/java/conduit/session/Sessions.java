@@ -31,8 +31,9 @@ public final class Sessions implements SessionStore {
     }
 
     /** Sessions in Redis, shared by every instance. */
-    public static Sessions redis(redis.clients.jedis.UnifiedJedis redis, SessionPolicy policy, LongSupplier clock) {
-        return new Sessions(new RedisSessionBackend(redis), policy, clock);
+    public static Sessions redis(redis.clients.jedis.UnifiedJedis redis, conduit.ops.TierBreaker breaker, SessionPolicy policy,
+                                 LongSupplier clock) {
+        return new Sessions(new RedisSessionBackend(redis, breaker), policy, clock);
     }
 
     @Override

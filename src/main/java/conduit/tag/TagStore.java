@@ -47,18 +47,21 @@ public final class TagStore {
         // creates take the unique index's locks in the same order.
         Object[] names = tags.toArray();
         String marks = tags.stream().map(t -> "?").collect(Collectors.joining(", "));
-        db.write().insert("INSERT IGNORE INTO tags (name) VALUES " + marks.replace("?", "(?)"), names);
+        db.write(exec -> exec.insert("INSERT IGNORE INTO tags (name) VALUES " + marks.replace("?", "(?)"), names));
         Map<String, Long> found = new HashMap<>();
-        try (Stream<DbRow> rows = db.write().query("SELECT id, name FROM tags WHERE name IN (" + marks + ")", names)) {
-            rows.forEach(r -> found.put(Rows.string(r, "name"), Rows.longValue(r, "id")));
-        }
+        db.write(exec -> {
+            try (Stream<DbRow> rows = exec.query("SELECT id, name FROM tags WHERE name IN (" + marks + ")", names)) {
+                rows.forEach(r -> found.put(Rows.string(r, "name"), Rows.longValue(r, "id")));
+            }
+            return found;
+        });
         List<Long> ids = new ArrayList<>(tags.size());
         for (String tag : tags) {
             Long id = found.get(tag);
             // The collation (utf8mb4_bin) compares as Java does for the names JsonBody and
             // ArticleService let through; should it ever differ, the database compares this one.
-            ids.add(id != null ? id : db.write().get("SELECT id FROM tags WHERE name = ?", tag)
-                    .map(r -> Rows.longValue(r, "id")).orElseThrow());
+            ids.add(id != null ? id : db.write(exec -> exec.get("SELECT id FROM tags WHERE name = ?", tag)
+                    .map(r -> Rows.longValue(r, "id")).orElseThrow()));
         }
         return ids;
     }

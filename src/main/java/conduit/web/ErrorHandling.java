@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import conduit.common.Failure;
 import conduit.crypto.DecryptionFailedException;
 import conduit.db.SqlErrors;
+import conduit.ops.TierBreaker;
 import io.helidon.http.HeaderNames;
 import io.helidon.common.Weighted;
 import io.helidon.http.Status;
@@ -38,6 +39,11 @@ public final class ErrorHandling {
             LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.prologue().method().text() + " "
                     + req.matchingPattern().orElse("unmatched") + ": " + e.getMessage());
             Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "stored data failed an integrity check");
+        });
+        routing.error(TierBreaker.Unavailable.class, (req, res, e) -> {
+            // Refused at once by an open circuit breaker; the breaker logged its opening.
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Responses.error(res, Status.SERVICE_UNAVAILABLE_503, "database", "is temporarily unavailable");
         });
         routing.error(Exception.class, (req, res, e) -> {
             if (SqlErrors.unavailable(e)) {

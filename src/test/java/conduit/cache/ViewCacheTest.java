@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import conduit.Stack;
+import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
 import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.Named;
@@ -30,28 +31,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ViewCacheTest {
     /** What the fresh loader was asked for. */
     private static final List<Long> SINCE = new ArrayList<>();
-    private static final ViewCache.FreshLoader RECORDING = new ViewCache.FreshLoader() {
-        @Override
-        public <T> T load(long since, Supplier<T> loader) {
-            synchronized (SINCE) {
-                SINCE.add(since);
-            }
-            return loader.get();
+    private static final ViewCache.FreshLoader RECORDING = (since, loader) -> {
+        synchronized (SINCE) {
+            SINCE.add(since);
         }
+        return new ViewCache.Loaded(loader.get(), true);
     };
+    private static final TierBreaker BREAKER = new TierBreaker("redis-test", e -> true, Duration.ofSeconds(1));
 
     static Stream<Named<ViewCache>> caches() {
         List<Named<ViewCache>> caches = new ArrayList<>();
         caches.add(Named.of("in-process", ViewCache.local(1024 * 1024, 60_000, RECORDING)));
         String redis = System.getenv("REDIS_URL");
         if (redis != null && !redis.isBlank()) {
-            caches.add(Named.of("Redis", ViewCache.redis(RedisConnector.connect(Stack.standaloneRedis()), 60_000, RECORDING)));
+            caches.add(Named.of("Redis", ViewCache.redis(RedisConnector.connect(Stack.standaloneRedis()), BREAKER, 60_000, RECORDING)));
         }
         String cluster = System.getenv("REDIS_CLUSTER_NODES");
         if (cluster != null && !cluster.isBlank()) {
             caches.add(Named.of("Redis Cluster", ViewCache.redis(RedisConnector.connect(RedisSettings.builder()
                     .clusterNodes(List.of(cluster.split(","))).credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build()),
-                    60_000, RECORDING)));
+                    BREAKER, 60_000, RECORDING)));
         }
         return caches.stream();
     }

@@ -41,15 +41,16 @@ class DriverSettingsTest {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
         DbSettings single = DbSettings.builder().writerUrl(Stack.env("DB_WRITER_URL"))
                 .credentials(fromEnv.db().username(), fromEnv.db().password()).writerPoolSize(2).readerPoolSize(0)
-                .connectionTimeout(Duration.ofSeconds(5)).build();
+                .poolWait(Duration.ofSeconds(5)).build();
         try (DataTier tier = DataTier.start(single);
              Connection admin = DriverManager.getConnection(single.writerUrl(), single.username(), single.password())) {
             Database db = tier.database();
-            db.write().get("SELECT 1"); // connections opened, session state known
+            db.write(exec -> exec.get("SELECT 1")); // connections opened, session state known
             long setsBefore = serverCounter(admin, "Com_set_option");
             long selectsBefore = serverCounter(admin, "Com_select");
             for (int i = 0; i < 50; i++) {
-                db.write().get("SELECT ?", i);
+                int n = i;
+                db.write(exec -> exec.get("SELECT ?", n));
             }
             long selects = serverCounter(admin, "Com_select") - selectsBefore;
             long sets = serverCounter(admin, "Com_set_option") - setsBefore;

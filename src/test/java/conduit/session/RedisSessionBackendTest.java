@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import conduit.Stack;
+import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
 import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -20,11 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The session rules over the Redis backend, against a real Redis and Redis Cluster (scripts/stack up redis redis-cluster). */
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
 class RedisSessionBackendTest {
+    private static final TierBreaker BREAKER = new TierBreaker("redis-sessions-test", e -> true, Duration.ofSeconds(1));
     private UnifiedJedis redis;
 
     private SessionStore store(UnifiedJedis client, Duration idle, Duration absolute) {
         redis = client;
-        return Sessions.redis(client, new SessionPolicy(idle, absolute), System::currentTimeMillis);
+        return Sessions.redis(client, BREAKER, new SessionPolicy(idle, absolute), System::currentTimeMillis);
     }
 
     private static UnifiedJedis standalone() {
@@ -97,7 +99,7 @@ class RedisSessionBackendTest {
     void markWriteIsVisibleToEveryInstance() {
         SessionStore one = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         try (UnifiedJedis other = standalone()) {
-            SessionStore two = Sessions.redis(other, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+            SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
             String token = one.create(7);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());

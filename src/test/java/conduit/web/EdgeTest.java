@@ -1,4 +1,4 @@
-package conduit.ops;
+package conduit.web;
 
 import java.util.List;
 
