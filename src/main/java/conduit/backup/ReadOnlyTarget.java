@@ -48,9 +48,9 @@ final class ReadOnlyTarget implements AutoCloseable {
                 config.setJdbcUrl(url);
                 config.setUsername(db.username());
                 config.setPassword(db.password());
-                config.setDataSourceProperties(db.driverProperties(url));
+                config.setDataSourceProperties(db.migrationDriverProperties(url));
             } else {
-                config.setDataSource(new RotatingCredentialsDataSource(url, db.driverProperties(url), secret));
+                config.setDataSource(new RotatingCredentialsDataSource(url, db.migrationDriverProperties(url), secret));
             }
             config.setConnectionInitSql("SET SESSION TRANSACTION READ ONLY");
         } else {
@@ -65,8 +65,12 @@ final class ReadOnlyTarget implements AutoCloseable {
         // One connection holds the snapshot the checks read; Flyway takes another.
         config.setMaximumPoolSize(2);
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(db.connectionTimeout().toMillis());
-        config.setInitializationFailTimeout(db.connectionTimeout().toMillis());
+        // A batch run may wait longer for its connection than a request may; its statements have
+        // no time bound at all (the migrations' driver settings: a full scan of a large table
+        // streams for minutes, an anti-join may think for seconds before its first row).
+        long wait = Math.max(5000, db.loginTimeout().toMillis());
+        config.setConnectionTimeout(wait);
+        config.setInitializationFailTimeout(wait);
         return new ReadOnlyTarget(new HikariDataSource(config), mysql);
     }
 
