@@ -76,14 +76,17 @@ public final class App implements AutoCloseable {
     private final Infrastructure infra;
     private final Drain drain;
     private final TierMonitor tiers;
+    private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
     private volatile boolean started;
 
-    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing) {
+    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
+                HttpRouting.Builder routing) {
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
         this.tiers = tiers;
+        this.accessLog = accessLog;
         this.routing = routing;
     }
 
@@ -108,9 +111,10 @@ public final class App implements AutoCloseable {
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
+            AccessLog accessLog = new AccessLog();
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
-                    .addFilter(new AccessLog())
+                    .addFilter(accessLog)
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
             Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
@@ -141,7 +145,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, routing);
+            return new App(settings, infra, drain, tiers, accessLog, routing);
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -182,6 +186,8 @@ public final class App implements AutoCloseable {
                 .putSocket(OBSERVE_SOCKET, socket -> socket.host(settings.host()).port(settings.observePort())
                         .routing(observe -> {
                             observe.addFilter(new ObservePaths());
+                            // Request metrics for health and scrapes too (their access lines are not logged).
+                            observe.addFilter(accessLog);
                             ErrorHandling.register(observe);
                             ErrorHandling.registerNotFound(observe);
                         }))
