@@ -20,6 +20,12 @@ import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
+import conduit.mail.FileMailSender;
+import conduit.mail.MailRelay;
+import conduit.mail.MailSender;
+import conduit.mail.Outbox;
+import conduit.mail.SesMailSender;
+import conduit.mail.Templates;
 import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
@@ -71,6 +77,8 @@ public final class App implements AutoCloseable {
     private static final long TIER_PROBE_DEADLINE_MILLIS = 2000;
     /** A monitor that has not finished a round for this long means the instance is wedged. */
     private static final long WEDGED_AFTER_MILLIS = 10_000;
+    /** How often the outbox is looked at: mail leaves within about a second of its commit. */
+    private static final long MAIL_ROUND_MILLIS = 1000;
 
     private final Settings settings;
     private final Infrastructure infra;
@@ -78,10 +86,13 @@ public final class App implements AutoCloseable {
     private final TierMonitor tiers;
     private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
+    private final Outbox outbox;
     private volatile boolean started;
+    private volatile MailRelay relay;
 
     private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
-                HttpRouting.Builder routing) {
+                HttpRouting.Builder routing, Outbox outbox) {
+        this.outbox = outbox;
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
@@ -101,6 +112,8 @@ public final class App implements AutoCloseable {
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
+            // Mail is written to the outbox in the same transaction as the change that causes it.
+            Outbox outbox = new Outbox(db, infra.keys().outboxCipher());
             UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
             ProfileService profiles = new ProfileService(new ProfileStore(db), views);
             TagStore tagStore = new TagStore(db);
@@ -145,7 +158,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, accessLog, routing);
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox);
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -257,6 +270,9 @@ public final class App implements AutoCloseable {
             app.configure(builder);
             WebServer server = builder.build().start();
             app.started = server.isRunning();
+            if (app.started) {
+                app.startMail(server.port());
+            }
             return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
@@ -287,9 +303,23 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts sending the mail outbox, once the site's address is known (links in mail point at
+     * {@code PUBLIC_BASE_URL}, else at this host and port).
+     */
+    private void startMail(int port) {
+        Settings.Mail mail = settings.mail();
+        MailSender sender = mail.ses() ? SesMailSender.create(mail.from(), mail.configurationSet(), mail.sesEndpoint())
+                : new FileMailSender(settings.dataDir().resolve("mail"), mail.from());
+        relay = new MailRelay(outbox, new Templates(settings.siteUrl(port)), sender).start(MAIL_ROUND_MILLIS);
+    }
+
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         tiers.close();
         infra.close();
     }
