@@ -207,6 +207,12 @@ def run_load(base, observe, users, slug, rec, stop, acked, acked_lock):
                     time.sleep(0.3)
                     continue
                 break
+            # A read by a session that just wrote (read-your-writes): the writer's, or while the
+            # writer is away, the reader's.
+            sent = time.monotonic()
+            rid = rec.next_id("ryw")
+            status, _, secs = c.call("GET", f"/api/articles/{slug}/comments?limit=1", token, request_id=rid)
+            rec.add("ryw-read", status, secs, sent, rid)
             time.sleep(0.05)
 
     for _ in range(2):
@@ -401,11 +407,15 @@ def main():
         r = results[name]
         errors = {s: n for s, n in r["statuses"].items() if not 200 <= s < 300}
         check(f"{name}: 0 errors", not errors, f"statuses {r['statuses']}")
+    reads = ("anon-read", "signed-read", "user-call", "ryw-read")
     for name in ("writer frozen", "writer down"):
         r = results[name]
         anon_bad = [e for e in r["window"] if e[1] == "anon-read" and not 200 <= e[2] < 300]
         check(f"{name}: anonymous reads 0 errors", not anon_bad, f"{len(anon_bad)} failed")
-        other = [e for e in r["window"] if e[1] != "anon-read" and not (200 <= e[2] < 300 or e[2] == 503)
+        signed_bad = [e for e in r["window"] if e[1] in reads[1:] and not 200 <= e[2] < 300]
+        check(f"{name}: signed-in reads served by the reader, 0 errors", not signed_bad,
+              f"{len(signed_bad)} failed: {sorted({(e[1], e[2]) for e in signed_bad})[:5]}")
+        other = [e for e in r["window"] if e[1] not in reads and not (200 <= e[2] < 300 or e[2] == 503)
                  and not (e[1] == "write" and e[2] in (0, 409))]
         slow503 = [e for e in r["window"] if e[2] == 503 and e[3] > BOUND]
         check(f"{name}: other calls 2xx or a 503 within the bound", not other and not slow503,

@@ -90,6 +90,17 @@ public final class TierBreaker {
         }
     }
 
+    /** Calls {@code listener} with true when the circuit closes and false when it opens. */
+    public TierBreaker onChange(java.util.function.Consumer<Boolean> listener) {
+        breaker.getEventPublisher().onStateTransition(e -> {
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.CLOSED || to == CircuitBreaker.State.OPEN) {
+                listener.accept(to == CircuitBreaker.State.CLOSED);
+            }
+        });
+        return this;
+    }
+
     /** True while calls are let through. */
     public boolean closed() {
         return breaker.getState() == CircuitBreaker.State.CLOSED;
