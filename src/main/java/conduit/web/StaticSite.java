@@ -45,10 +45,14 @@ import io.helidon.webserver.http.ServerResponse;
  * <p>Caching. Files under {@code /assets/} are also served at {@code /assets/<version>/...},
  * where the version is a hash of every asset; {@code index.html} is rewritten to use those
  * paths, so the browser may keep them for a year ({@code immutable}), while {@code index.html}
- * itself is {@code no-cache} and revalidated by its ETag. The scripts import each other by
- * relative paths, so the version in the folder name carries over to every module without a
- * bundler. A request for another version (an old page during a rolling deploy, served by an
- * instance that already runs the new build) gets the current file with {@code no-cache}.
+ * itself is {@code no-cache} and revalidated by its ETag. A request for another version (an old
+ * page during a rolling deploy, served by an instance that already runs the new build) gets the
+ * current file with {@code no-cache}.
+ *
+ * <p>index.html loads {@code app.bundle.js}: the entry module and everything it imports, combined
+ * into one file when the server starts ({@link ModuleBundle}), so the first render waits on one
+ * script request, not on a chain of imports. The modules stay servable one by one (they import
+ * each other by relative paths, so the versioned folder works for them too).
  */
 public final class StaticSite implements HttpService {
     /** The Content-Security-Policy of the UI's pages: nothing inline, nothing from other hosts but images. */
@@ -57,6 +61,9 @@ public final class StaticSite implements HttpService {
     static final String ROOT = "web";
     static final String ASSETS = "/assets/";
     static final String NO_CACHE = "no-cache";
+    /** The app's entry module, and the one file it is combined into at start-up. */
+    static final String ENTRY = "/assets/app.js";
+    static final String BUNDLE = "/assets/app.bundle.js";
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -103,8 +110,9 @@ public final class StaticSite implements HttpService {
         this(raw, List.of());
     }
 
-    StaticSite(Map<String, byte[]> raw, List<String> uploadOrigins) {
+    StaticSite(Map<String, byte[]> sources, List<String> uploadOrigins) {
         this.csp = csp(uploadOrigins);
+        Map<String, byte[]> raw = withBundle(sources);
         this.version = versionOf(raw);
         Map<String, File> built = new TreeMap<>();
         raw.forEach((path, bytes) -> {
@@ -125,6 +133,19 @@ public final class StaticSite implements HttpService {
             throw new IllegalStateException("the UI's index.html is missing from classpath /" + ROOT);
         }
         this.files = Map.copyOf(built);
+    }
+
+    /**
+     * The sources plus {@link #BUNDLE}: {@link #ENTRY} and every module it imports in one file
+     * (see {@link ModuleBundle}), which index.html loads so that a page needs one script request.
+     */
+    static Map<String, byte[]> withBundle(Map<String, byte[]> sources) {
+        if (!sources.containsKey(ENTRY) || sources.containsKey(BUNDLE)) {
+            return sources;
+        }
+        Map<String, byte[]> all = new TreeMap<>(sources);
+        all.put(BUNDLE, ModuleBundle.combine(sources, ENTRY).getBytes(StandardCharsets.UTF_8));
+        return all;
     }
 
     /** {@link #CSP}, plus {@code connect-src 'self' <origins>} when there are upload origins. */

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The UI's files as the browser gets them: types, validators, caching, compression, CSP, fall-through. */
 @ServerTest
 class StaticSiteTest {
-    private static final Pattern APP_JS = Pattern.compile("src=\"(/assets/([0-9a-f]{16})/app\\.js)\"");
+    private static final Pattern APP_JS = Pattern.compile("src=\"(/assets/([0-9a-f]{16})/app\\.bundle\\.js)\"");
     private final URI uri;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -68,7 +68,7 @@ class StaticSiteTest {
 
     private String appJsPath() throws Exception {
         Matcher m = APP_JS.matcher(text(get("/")));
-        assertTrue(m.find(), "index.html loads app.js from a versioned folder");
+        assertTrue(m.find(), "index.html loads the combined app.bundle.js from a versioned folder");
         return m.group(1);
     }
 
@@ -95,7 +95,7 @@ class StaticSiteTest {
 
     @Test
     void contentTypesFollowTheExtension() throws Exception {
-        String base = appJsPath().replace("app.js", "");
+        String base = appJsPath().replace("app.bundle.js", "");
         assertEquals("text/javascript; charset=utf-8", header(get(base + "app.js"), "Content-Type"));
         assertEquals("text/javascript; charset=utf-8", header(get(base + "vendor/purify.es.mjs"), "Content-Type"));
         assertEquals("text/css; charset=utf-8", header(get(base + "style.css"), "Content-Type"));
@@ -111,10 +111,19 @@ class StaticSiteTest {
         assertEquals("nosniff", header(immutable, "X-Content-Type-Options"));
         assertEquals(null, header(immutable, "Content-Security-Policy"), "the CSP goes on pages, not scripts");
 
-        HttpResponse<byte[]> plain = get("/assets/app.js");
+        HttpResponse<byte[]> plain = get("/assets/app.bundle.js");
         assertEquals(200, plain.statusCode());
         assertEquals("no-cache", header(plain, "Cache-Control"));
         assertArrayEquals(immutable.body(), plain.body());
+    }
+
+    @Test
+    void theCombinedBundleIsServedAndTheModulesStayAvailable() throws Exception {
+        String bundle = text(get(appJsPath()));
+        assertTrue(bundle.contains("// /assets/app.js\n"), "the entry module is in the bundle");
+        assertTrue(bundle.contains("// /assets/pages/home.js\n"), "so are the modules it imports");
+        assertFalse(bundle.lines().anyMatch(l -> l.startsWith("import ")), "no import is left to fetch");
+        assertTrue(text(get("/assets/app.js")).startsWith("//"), "the entry module itself is still served");
     }
 
     @Test
