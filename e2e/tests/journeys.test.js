@@ -461,8 +461,8 @@ describe('Conduit in the browser', () => {
     assert.equal(res.headers.get('cache-control'), 'no-cache');
     const html = await res.text();
     assert.ok(!/https?:\/\//.test(html.replace(/<span class="attribution">.*?<\/span>/s, '')), 'no links to other hosts in index.html');
-    const script = html.match(/src="(\/assets\/[0-9a-f]{16}\/app\.js)"/);
-    assert.ok(script, 'app.js under a content-hashed folder');
+    const script = html.match(/src="(\/assets\/[0-9a-f]{16}\/app\.bundle\.js)"/);
+    assert.ok(script, 'the one combined script under a content-hashed folder');
     const js = await fetch(`${BASE_URL}${script[1]}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type'), /^text\/javascript/);
