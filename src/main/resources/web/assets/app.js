@@ -39,6 +39,7 @@ function parseHash() {
 
 async function render() {
   const id = ++renderCount;
+  pageChanged(); // now, not once the page is built: a quicker navigation may overtake this one
   const { path, query } = parseHash();
   let match = null;
   let entry = null;
@@ -72,7 +73,6 @@ async function render() {
     }
   }
   if (id !== renderCount) return; // a newer navigation won
-  pageChanged();
   clear(pageBox, node);
   document.title = node.dataset?.title ? `${node.dataset.title} — Conduit` : 'Conduit';
   renderNav();
