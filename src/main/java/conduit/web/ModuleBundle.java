@@ -1,7 +1,10 @@
 package conduit.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +24,11 @@ import java.util.regex.Pattern;
  * from './x.js'}, {@code import * as ns from}, {@code import def from}, and {@code import
  * './x.js'} on lines of their own with relative specifiers; {@code export function|async
  * function|class|const|let|var name} at the start of a line; one {@code export {a as b, ...}}
- * list ending the file; {@code import.meta.url}. Each module becomes a function scope that
- * returns its exports, in dependency order, so module-private names never clash.
+ * list ending the file; {@code import.meta.url}; {@code import('./x.js')} with a literal
+ * relative path, which loads x.js and what it imports as a bundle of their own, on demand (for
+ * code only some pages need). Each module becomes a function scope that returns its exports, in
+ * dependency order, so module-private names never clash. A module may sit in one bundle only:
+ * two copies would mean two instances of its state.
  */
 final class ModuleBundle {
     private static final String ID = "[A-Za-z_$][\\w$]*";
@@ -30,28 +36,79 @@ final class ModuleBundle {
     private static final Pattern EXPORT_DECLARATION = Pattern.compile(
             "^export\\s+((?:async\\s+)?function\\*?\\s+|class\\s+|const\\s+|let\\s+|var\\s+)(" + ID + ")", Pattern.MULTILINE);
     private static final Pattern EXPORT_LIST_AT_END = Pattern.compile("export\\s*\\{([^}]*)\\}\\s*;?\\s*\\z");
-    private static final Pattern LEFTOVER = Pattern.compile("^\\s*(import|export)\\b(?!\\.meta)|\\bimport\\s*\\(", Pattern.MULTILINE);
+    private static final Pattern LEFTOVER = Pattern.compile("^\\s*(import|export)\\b(?!\\.meta)|\\bimport\\s*\\((?!'[^']+'\\))", Pattern.MULTILINE);
+    private static final Pattern DYNAMIC_IMPORT = Pattern.compile("\\bimport\\('([^']+)'\\)");
     private static final Pattern NAMED = Pattern.compile("(" + ID + ")(?:\\s+as\\s+(" + ID + "))?");
 
     private ModuleBundle() {
     }
 
+    /** Where the bundle of an entry module is served: {@code /assets/app.js} → {@code /assets/app.bundle.js}. */
+    static String bundlePath(String entry) {
+        return entry.replaceFirst("\\.m?js$", "") + ".bundle.js";
+    }
+
     /**
-     * The module at {@code entry} (a key of {@code files}, e.g. {@code /assets/app.js}) with
-     * everything it imports, as the text of one module script meant to be served from the same
-     * folder as the entry (so that {@code import.meta.url} still resolves the same files).
+     * The bundle of {@code entry} (a key of {@code files}, e.g. {@code /assets/app.js}) and of
+     * every module it loads with {@code import('...')}, keyed by {@link #bundlePath}.
      */
+    static Map<String, String> bundles(Map<String, byte[]> files, String entry) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> bundleOf = new HashMap<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(entry));
+        while (!todo.isEmpty()) {
+            String next = todo.removeFirst();
+            if (out.containsKey(bundlePath(next))) {
+                continue;
+            }
+            List<String> order = new ArrayList<>();
+            visit(files, next, new LinkedHashSet<>(), new LinkedHashSet<>(), order);
+            for (String module : order) {
+                String other = bundleOf.putIfAbsent(module, next);
+                if (other != null) {
+                    throw unsupported(module, "module in two bundles (of " + other + " and of " + next + ")");
+                }
+            }
+            List<String> lazy = new ArrayList<>();
+            out.put(bundlePath(next), combine(files, next, order, lazy));
+            todo.addAll(lazy);
+        }
+        return out;
+    }
+
+    /** The bundle of {@code entry} alone (see {@link #bundles}). */
     static String combine(Map<String, byte[]> files, String entry) {
         List<String> order = new ArrayList<>();
         visit(files, entry, new LinkedHashSet<>(), new LinkedHashSet<>(), order);
+        return combine(files, entry, order, new ArrayList<>());
+    }
+
+    /**
+     * The modules in {@code order} as the text of one module script, served from the entry's
+     * folder (so {@code import.meta.url} resolves the same files); the entries of bundles they
+     * load on demand are added to {@code lazy}.
+     */
+    private static String combine(Map<String, byte[]> files, String entry, List<String> order, List<String> lazy) {
         Map<String, String> names = new LinkedHashMap<>();
         for (int i = 0; i < order.size(); i++) {
             names.put(order.get(i), "$m" + i);
         }
-        StringBuilder out = new StringBuilder("// One file for the UI's ").append(order.size())
-                .append(" modules, combined by conduit.web.ModuleBundle when the server starts; the sources sit next to it.\n");
+        StringBuilder out = new StringBuilder("// One file for ").append(order.size())
+                .append(" of the UI's modules, combined by conduit.web.ModuleBundle when the server starts; the sources sit next to it.\n");
+        List<String> exported = new ArrayList<>();
         for (String path : order) {
-            out.append(transform(files, path, entry, names)).append('\n');
+            out.append(transform(files, path, entry, names, lazy, path.equals(entry) ? exported : new ArrayList<>())).append('\n');
+        }
+        // The entry's exports are the bundle's own, for whoever import()s it.
+        if (!exported.isEmpty()) {
+            List<String> fields = new ArrayList<>();
+            List<String> list = new ArrayList<>();
+            for (String name : exported) {
+                fields.add(name + ": $e_" + name);
+                list.add("$e_" + name + " as " + name);
+            }
+            out.append("const { ").append(String.join(", ", fields)).append(" } = ").append(names.get(entry)).append(";\n")
+                    .append("export { ").append(String.join(", ", list)).append(" };\n");
         }
         return out.toString();
     }
@@ -73,7 +130,8 @@ final class ModuleBundle {
         order.add(path);
     }
 
-    private static String transform(Map<String, byte[]> files, String path, String entry, Map<String, String> names) {
+    private static String transform(Map<String, byte[]> files, String path, String entry, Map<String, String> names,
+            List<String> lazy, List<String> exportedNames) {
         String text = source(files, path);
         List<String> exports = new ArrayList<>();
 
@@ -90,6 +148,7 @@ final class ModuleBundle {
                 String local = n.group(1);
                 String exported = n.group(2) == null ? local : n.group(2);
                 exports.add(exported + ": " + local);
+                exportedNames.add(exported);
             }
             text = text.substring(0, list.start());
         }
@@ -98,6 +157,7 @@ final class ModuleBundle {
         StringBuilder body = new StringBuilder();
         while (decl.find()) {
             exports.add(decl.group(2) + ": " + decl.group(2));
+            exportedNames.add(decl.group(2));
             decl.appendReplacement(body, Matcher.quoteReplacement(decl.group(1) + decl.group(2)));
         }
         decl.appendTail(body);
@@ -112,13 +172,25 @@ final class ModuleBundle {
         imp.appendTail(body);
         text = body.toString();
 
+        Matcher dynamic = DYNAMIC_IMPORT.matcher(text);
+        body = new StringBuilder();
+        while (dynamic.find()) {
+            String target = resolve(files, path, dynamic.group(1));
+            lazy.add(target);
+            dynamic.appendReplacement(body, Matcher.quoteReplacement("import(" + quote(relative(entry, bundlePath(target))) + ")"));
+        }
+        dynamic.appendTail(body);
+        text = body.toString();
+
         Matcher leftover = LEFTOVER.matcher(text);
         if (leftover.find()) {
             int line = text.substring(0, leftover.start()).split("\n", -1).length;
             throw unsupported(path, "line " + line + ": " + leftover.group().trim());
         }
         // The bundle is served from the entry's folder; a module elsewhere keeps its own base URL.
-        text = text.replace("import.meta.url", "new URL(" + quote(relative(entry, path)) + ", import.meta.url).href");
+        if (text.contains("import.meta.url")) {
+            text = text.replace("import.meta.url", "new URL(" + quote(relative(entry, path)) + ", import.meta.url).href");
+        }
 
         return "// " + path + "\nconst " + names.get(path) + " = (() => {\n" + text
                 + "\nreturn { " + String.join(", ", exports) + " };\n})();";
@@ -190,13 +262,22 @@ final class ModuleBundle {
         return path;
     }
 
-    /** {@code ./pages/x.js} for {@code /assets/pages/x.js} seen from {@code /assets/app.js}. */
-    private static String relative(String entry, String path) {
-        String folder = entry.substring(0, entry.lastIndexOf('/') + 1);
-        if (!path.startsWith(folder)) {
-            throw unsupported(path, "import.meta.url outside the entry's folder " + folder);
+    /**
+     * {@code path} relative to the folder of {@code from}: {@code ./pages/x.js} for
+     * {@code /assets/pages/x.js} from {@code /assets/app.js}, {@code ../x.js} for
+     * {@code /assets/x.js} from {@code /assets/pages/y.js}.
+     */
+    static String relative(String from, String path) {
+        List<String> base = new ArrayList<>(List.of(from.substring(1).split("/")));
+        base.remove(base.size() - 1);
+        List<String> target = List.of(path.substring(1).split("/"));
+        int common = 0;
+        while (common < base.size() && common < target.size() - 1 && base.get(common).equals(target.get(common))) {
+            common++;
         }
-        return "./" + path.substring(folder.length());
+        StringBuilder out = new StringBuilder(common == base.size() ? "./" : "");
+        out.append("../".repeat(base.size() - common));
+        return out.append(String.join("/", target.subList(common, target.size()))).toString();
     }
 
     private static String source(Map<String, byte[]> files, String path) {

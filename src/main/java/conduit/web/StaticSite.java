@@ -136,15 +136,20 @@ public final class StaticSite implements HttpService {
     }
 
     /**
-     * The sources plus {@link #BUNDLE}: {@link #ENTRY} and every module it imports in one file
-     * (see {@link ModuleBundle}), which index.html loads so that a page needs one script request.
+     * The sources plus {@link #BUNDLE}: {@link #ENTRY} and every module it imports in one file,
+     * which index.html loads so that a page needs one script request; and a bundle for each
+     * module loaded on demand (see {@link ModuleBundle}).
      */
     static Map<String, byte[]> withBundle(Map<String, byte[]> sources) {
         if (!sources.containsKey(ENTRY) || sources.containsKey(BUNDLE)) {
             return sources;
         }
         Map<String, byte[]> all = new TreeMap<>(sources);
-        all.put(BUNDLE, ModuleBundle.combine(sources, ENTRY).getBytes(StandardCharsets.UTF_8));
+        ModuleBundle.bundles(sources, ENTRY).forEach((path, text) -> {
+            if (all.put(path, text.getBytes(StandardCharsets.UTF_8)) != null) {
+                throw new IllegalStateException("a bundle would replace the file " + path);
+            }
+        });
         return all;
     }
 

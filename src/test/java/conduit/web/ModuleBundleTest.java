@@ -1,6 +1,7 @@
 package conduit.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,7 +64,7 @@ class ModuleBundleTest {
                 "/assets/app.js", "import { two } from './two.js';\nexport const four = two * 2;\n",
                 "/assets/two.js", "export const two = 2;\n"), "/assets/app.js");
         assertEquals("""
-                // One file for the UI's 2 modules, combined by conduit.web.ModuleBundle when the server starts; the sources sit next to it.
+                // One file for 2 of the UI's modules, combined by conduit.web.ModuleBundle when the server starts; the sources sit next to it.
                 // /assets/two.js
                 const $m0 = (() => {
                 const two = 2;
@@ -77,6 +78,8 @@ class ModuleBundleTest {
 
                 return { four: four };
                 })();
+                const { four: $e_four } = $m1;
+                export { $e_four as four };
                 """, bundle);
     }
 
@@ -86,6 +89,36 @@ class ModuleBundleTest {
                 "/assets/app.js", "import { u } from './pages/p.js';\n",
                 "/assets/pages/p.js", "export const u = new URL('../avatar.svg', import.meta.url);\n"), "/assets/app.js");
         assertTrue(bundle.contains("new URL('../avatar.svg', new URL('./pages/p.js', import.meta.url).href)"), bundle);
+    }
+
+    @Test
+    void aModuleLoadedOnDemandGetsABundleOfItsOwn() {
+        Map<String, String> bundles = ModuleBundle.bundles(files(
+                "/assets/app.js", "import { a } from './a.js';\nexport async function later() { return (await import('./pages/lazy.js')).b; }\n",
+                "/assets/a.js", "export const a = 1;\n",
+                "/assets/pages/lazy.js", "import { big } from '../vendor/big.js';\nexport const b = big;\n",
+                "/assets/vendor/big.js", "export const big = 2;\n"), "/assets/app.js");
+        assertEquals(List.of("/assets/app.bundle.js", "/assets/pages/lazy.bundle.js"), List.copyOf(bundles.keySet()));
+        String main = bundles.get("/assets/app.bundle.js");
+        assertTrue(main.contains("import('./pages/lazy.bundle.js')"), "resolved from where the main bundle is served: " + main);
+        assertFalse(main.contains("const big"), "the lazy part stays out of the main bundle");
+        String lazy = bundles.get("/assets/pages/lazy.bundle.js");
+        assertTrue(lazy.contains("// /assets/vendor/big.js") && lazy.contains("// /assets/pages/lazy.js"), lazy);
+        assertTrue(lazy.endsWith("const { b: $e_b } = $m1;\nexport { $e_b as b };\n"), "its entry's exports are the bundle's: " + lazy);
+
+        assertThrows(IllegalStateException.class, () -> ModuleBundle.bundles(files(
+                "/assets/app.js", "import { a } from './a.js';\nconst l = import('./lazy.js');\n",
+                "/assets/a.js", "export const a = 1;\n",
+                "/assets/lazy.js", "import { a } from './a.js';\nexport const b = a;\n"), "/assets/app.js"),
+                "a module in two bundles would run twice, with two copies of its state");
+    }
+
+    @Test
+    void relativePaths() {
+        assertEquals("./pages/x.js", ModuleBundle.relative("/assets/app.js", "/assets/pages/x.js"));
+        assertEquals("./app.js", ModuleBundle.relative("/assets/app.js", "/assets/app.js"));
+        assertEquals("../x.js", ModuleBundle.relative("/assets/pages/y.js", "/assets/x.js"));
+        assertEquals("../vendor/v.js", ModuleBundle.relative("/assets/pages/y.js", "/assets/vendor/v.js"));
     }
 
     @Test
@@ -100,7 +133,7 @@ class ModuleBundleTest {
         assertThrows(IllegalStateException.class, () -> ModuleBundle.combine(files(
                 "/assets/app.js", "export default function () {}\n"), "/assets/app.js"), "export default");
         assertThrows(IllegalStateException.class, () -> ModuleBundle.combine(files(
-                "/assets/app.js", "const m = import('./x.js');\n", "/assets/x.js", ""), "/assets/app.js"), "dynamic import");
+                "/assets/app.js", "const m = import(name);\n"), "/assets/app.js"), "import() of a computed name");
         assertThrows(IllegalStateException.class, () -> ModuleBundle.combine(files(
                 "/assets/app.js", "import {\n  a,\n} from './x.js';\n", "/assets/x.js", "export const a = 1;\n"),
                 "/assets/app.js"), "an import over several lines");
@@ -109,11 +142,14 @@ class ModuleBundleTest {
     }
 
     @Test
-    void theUisOwnModulesCombine() {
+    void theUisOwnModulesCombineAndTheMarkdownLibrariesLoadOnDemand() {
         Map<String, byte[]> site = StaticSite.readClasspathFolder(StaticSite.ROOT);
-        String bundle = ModuleBundle.combine(site, StaticSite.ENTRY);
+        Map<String, String> bundles = ModuleBundle.bundles(site, StaticSite.ENTRY);
+        assertEquals(List.of(StaticSite.BUNDLE, "/assets/markdown.bundle.js"), List.copyOf(bundles.keySet()));
         long modules = site.keySet().stream().filter(p -> p.endsWith(".js") || p.endsWith(".mjs")).count();
-        assertEquals(modules, bundle.lines().filter(l -> l.startsWith("// /assets/")).count(),
+        assertEquals(modules, bundles.values().stream().flatMap(String::lines).filter(l -> l.startsWith("// /assets/")).count(),
                 "every module of the UI is reached from app.js, once");
+        assertTrue(bundles.get("/assets/markdown.bundle.js").contains("// /assets/vendor/marked.esm.js"));
+        assertFalse(bundles.get(StaticSite.BUNDLE).contains("// /assets/vendor/"), "no page but the article pays for them");
     }
 }

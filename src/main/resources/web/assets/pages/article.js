@@ -3,14 +3,15 @@
 import { api, ApiError, submissions } from '../api.js';
 import { avatar, busy, clear, errorList, errorMessages, field, formatDate, h, route } from '../dom.js';
 import { authorLine, favoriteButton, followButton, reportError, tagList } from '../components.js';
-import { renderMarkdown } from '../markdown.js';
 import { navigate } from '../ui.js';
 
 export async function page({ params, user }) {
   const slug = params[0];
-  // Both requests at once: the comments need not wait for the article.
+  // All at once: the comments need not wait for the article, nor the markdown code (two
+  // libraries, most of the app's script, loaded only by this page) for either.
   const loadingComments = api.comments(slug);
   loadingComments.catch(() => {}); // handled where it is shown; unused when the article is missing
+  const markdown = import('../markdown.js');
   let article;
   try {
     ({ article } = await api.article(slug));
@@ -49,7 +50,7 @@ export async function page({ params, user }) {
   };
 
   const body = h('div', { class: 'article-content' });
-  body.append(renderMarkdown(article.body));
+  body.append((await markdown).renderMarkdown(article.body));
 
   const node = h('div', { class: 'article-page' },
     h('div', { class: 'banner' }, h('div', { class: 'container' },
