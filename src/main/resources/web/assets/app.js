@@ -40,6 +40,7 @@ function parseHash() {
 async function render() {
   const id = ++renderCount;
   pageChanged(); // now, not once the page is built: a quicker navigation may overtake this one
+  main.setAttribute('aria-busy', 'true'); // pages appear once their data is in
   const { path, query } = parseHash();
   let match = null;
   let entry = null;
@@ -74,6 +75,7 @@ async function render() {
   }
   if (id !== renderCount) return; // a newer navigation won
   clear(pageBox, node);
+  main.removeAttribute('aria-busy');
   document.title = node.dataset?.title ? `${node.dataset.title} — Conduit` : 'Conduit';
   renderNav();
   if (focusOnRender) main.focus({ preventScroll: true });

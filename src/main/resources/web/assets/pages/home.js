@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { articleList, tabs } from '../components.js';
 
-export function page({ query, user }) {
+export async function page({ query, user }) {
   const tag = query.get('tag') || '';
   const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
   const feed = tag ? 'tag' : (query.get('feed') === 'you' && user ? 'you' : 'global');
@@ -29,6 +29,8 @@ export function page({ query, user }) {
     if (feed === 'you') return api.feed({ limit: 10, offset });
     return api.articles({ limit: 10, offset, tag: tag || null });
   };
+  const tags = popularTags(tag); // fills itself; its request goes out now, alongside the list's
+  const list = await articleList(load, pageNo, pageHref);
 
   const node = h('div', { class: 'home-page' },
     user ? null : h('div', { class: 'banner' }, h('div', { class: 'container' },
@@ -38,10 +40,10 @@ export function page({ query, user }) {
     h('div', { class: 'container page home-layout' },
       h('section', { class: 'feed', 'aria-label': 'Articles' },
         tabs('Feeds', items),
-        articleList(load, pageNo, pageHref)),
+        list),
       h('aside', { class: 'sidebar', 'aria-labelledby': 'popular-tags' },
         h('h2', { id: 'popular-tags' }, 'Popular Tags'),
-        popularTags(tag))));
+        tags)));
   node.dataset.title = tag ? `#${tag}` : 'Home';
   return node;
 }

@@ -10,7 +10,7 @@ export async function page({ params, query, user }) {
   const base = route('profile', username) + (favorites ? '/favorites' : '');
   const filter = favorites ? { favorited: username } : { author: username };
   // The list starts loading now, alongside the profile, not after it.
-  const list = articleList((offset) => api.articles({ ...filter, limit: 10, offset }), pageNo,
+  const listReady = articleList((offset) => api.articles({ ...filter, limit: 10, offset }), pageNo,
     (n) => (n > 1 ? `${base}?page=${n}` : base));
   let profile;
   try {
@@ -22,6 +22,7 @@ export async function page({ params, query, user }) {
     return node;
   }
   const mine = user && user.username === profile.username;
+  const list = await listReady;
 
   const node = h('div', { class: 'profile-page' },
     h('div', { class: 'user-info' }, h('div', { class: 'container' },
