@@ -172,16 +172,6 @@ final class ModuleBundle {
         imp.appendTail(body);
         text = body.toString();
 
-        Matcher dynamic = DYNAMIC_IMPORT.matcher(text);
-        body = new StringBuilder();
-        while (dynamic.find()) {
-            String target = resolve(files, path, dynamic.group(1));
-            lazy.add(target);
-            dynamic.appendReplacement(body, Matcher.quoteReplacement("import(" + quote(relative(entry, bundlePath(target))) + ")"));
-        }
-        dynamic.appendTail(body);
-        text = body.toString();
-
         Matcher leftover = LEFTOVER.matcher(text);
         if (leftover.find()) {
             int line = text.substring(0, leftover.start()).split("\n", -1).length;
@@ -191,6 +181,17 @@ final class ModuleBundle {
         if (text.contains("import.meta.url")) {
             text = text.replace("import.meta.url", "new URL(" + quote(relative(entry, path)) + ", import.meta.url).href");
         }
+        // Against import.meta.url, which names the bundle (or, inlined in a page, what it would be).
+        Matcher dynamic = DYNAMIC_IMPORT.matcher(text);
+        body = new StringBuilder();
+        while (dynamic.find()) {
+            String target = resolve(files, path, dynamic.group(1));
+            lazy.add(target);
+            dynamic.appendReplacement(body, Matcher.quoteReplacement(
+                    "import(new URL(" + quote(relative(entry, bundlePath(target))) + ", import.meta.url).href)"));
+        }
+        dynamic.appendTail(body);
+        text = body.toString();
 
         return "// " + path + "\nconst " + names.get(path) + " = (() => {\n" + text
                 + "\nreturn { " + String.join(", ", exports) + " };\n})();";
