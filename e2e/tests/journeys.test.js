@@ -205,6 +205,11 @@ describe('Conduit in the browser', () => {
     assert.equal(await link.getAttribute('href'), 'https://example.com/');
     assert.match(await link.getAttribute('rel'), /noopener/);
     for (const t of [tagA, tagB]) await page.locator('.article-body .tag-list').getByText(t, { exact: true }).waitFor();
+    // The date reads as the browser's own en-US long format would write it.
+    const dates = await page.locator('.article-meta time').evaluateAll((els) => els.map((el) => [el.textContent,
+      new Date(el.getAttribute('datetime')).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric' })]));
+    assert.ok(dates.length >= 2);
+    for (const [shown, expected] of dates) assert.equal(shown, expected);
     // The author gets edit, delete and favourite (one may like one's own article), not follow.
     await page.getByRole('link', { name: /Edit Article/ }).first().waitFor();
     await page.getByRole('button', { name: /Delete Article/ }).first().waitFor();
