@@ -40,9 +40,18 @@ try {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
       const out = path.join(work, `${name}-${i}.json`);
-      execFileSync(bin, [url, '--output=json', `--output-path=${out}`, `--only-categories=${CATEGORIES.join(',')}`, '--quiet',
-        '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync'],
-      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
+      // Lighthouse now and then fails to record its trace on a busy machine (NO_NAVSTART): try again, twice.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          execFileSync(bin, [url, '--output=json', `--output-path=${out}`, `--only-categories=${CATEGORIES.join(',')}`, '--quiet',
+            '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync'],
+          { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          console.error(`lighthouse.js: ${name} run ${i + 1} failed (attempt ${attempt}), trying again`);
+        }
+      }
       const report = JSON.parse(readFileSync(out, 'utf8'));
       runs.push({
         scores: Object.fromEntries(CATEGORIES.map((c) => [c, Math.round(report.categories[c].score * 100)])),
