@@ -57,8 +57,9 @@ def request(base, method, path, body=None, token=None, timeout=30, expect=(200, 
 
 
 def metrics(base):
-    """The app's Prometheus text as {"name{labels}": value}."""
-    u = urllib.parse.urlsplit(base)
+    """The app's Prometheus text as {"name{labels}": value}, from its observe port
+    ($BENCH_OBSERVE_BASE; the app serves /observe/* there, never on the public port)."""
+    u = urllib.parse.urlsplit(os.environ.get("BENCH_OBSERVE_BASE") or base)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
     try:
         conn.request("GET", "/observe/metrics", headers={"Accept": "text/plain"})

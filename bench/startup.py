@@ -26,6 +26,7 @@ import common
 
 
 def ready(port):
+    """Readiness on the app's observe port."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=0.5)
     try:
         conn.request("GET", "/observe/health/ready")
@@ -43,7 +44,8 @@ class App:
         for kv in args.env:
             k, _, v = kv.partition("=")
             env[k] = v
-        env.update(PORT=str(args.port), HOST="127.0.0.1", DRAIN_SECONDS="0", SHUTDOWN_GRACE_SECONDS="5")
+        env.update(PORT=str(args.port), OBSERVE_PORT=str(args.observe_port), HOST="127.0.0.1", DRAIN_SECONDS="0",
+                   SHUTDOWN_GRACE_SECONDS="5")
         cmd = [args.java, *shlex.split(args.opts), *extra_opts, "-jar", args.jar]
         self.log_path = log_path
         self.log = open(log_path, "w")
@@ -54,7 +56,7 @@ class App:
 
     def wait_ready(self, timeout=60):
         while time.monotonic() - self.started < timeout:
-            if ready(self.args.port):
+            if ready(self.args.observe_port):
                 return (time.monotonic() - self.started) * 1000
             if self.proc.poll() is not None:
                 break
@@ -135,6 +137,7 @@ def measure():
     ap.add_argument("--opts", default="")
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--observe-port", type=int, required=True)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--aot", required=True, help="the AOT cache file to train and use")

@@ -24,6 +24,7 @@ java_home=${CONDUIT_JAVA_HOME:-}
 java_package=${CONDUIT_JAVA_PACKAGE:-java-25-amazon-corretto-headless}
 aot=${CONDUIT_AOT:-train}
 aot_port=${CONDUIT_AOT_PORT:-18080}
+aot_observe_port=${CONDUIT_AOT_OBSERVE_PORT:-$((aot_port + 1))}
 skip_packages=0
 seal=0
 app_user=conduit
@@ -146,6 +147,10 @@ install_app() {
   install -d -m 0750 "$root/var/lib/conduit" "$root/var/log/conduit"
   own "$app_uid:$app_gid" "$root/var/lib/conduit" "$root/var/log/conduit"
 
+  # Run by cloud-init last: readiness signal for CloudFormation's creation and update policies.
+  install -d -m 0755 "$app/bin"
+  install -m 0755 "$files/signal-ready" "$app/bin/signal-ready"
+
   install -d -m 0755 "$root/etc/systemd/system"
   install -m 0644 "$files/conduit.service" "$root/etc/systemd/system/conduit.service"
   install -d -m 0755 "$root/etc/logrotate.d"
@@ -197,17 +202,17 @@ train_aot() {
   done
   [ "$found" = 1 ] || die "conduit.service has no -XX:AOTCache= flag"
 
-  local work pid base=http://127.0.0.1:$aot_port
+  local work pid base=http://127.0.0.1:$aot_port observe=http://127.0.0.1:$aot_observe_port
   work=$(mktemp -d)
   log "aot: training run on port $aot_port: ${train[*]}"
-  (cd "$app" && exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$work" PORT="$aot_port" \
+  (cd "$app" && exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$work" PORT="$aot_port" OBSERVE_PORT="$aot_observe_port" \
     CONDUIT_DATA_DIR="$work/data" DRAIN_SECONDS=0 SHUTDOWN_GRACE_SECONDS=5 \
     "${train[@]}") >"$work/training.log" 2>&1 &
   pid=$!
 
   local i ready=0
   for i in $(seq 1 240); do
-    if curl -fsS -o /dev/null --max-time 2 "$base/observe/health/ready" 2>/dev/null; then ready=1; break; fi
+    if curl -fsS -o /dev/null --max-time 2 "$observe/observe/health/ready" 2>/dev/null; then ready=1; break; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
@@ -219,7 +224,7 @@ train_aot() {
     die "aot: the training run did not become ready within 120 s"
   fi
   log "aot: ready after ~$((i / 2)) s; exercising the API"
-  aot_workload "$base"
+  aot_workload "$base" "$observe"
 
   log "aot: stopping the training run with SIGTERM; the JVM writes the cache on exit"
   kill -TERM "$pid"
@@ -256,7 +261,7 @@ train_aot() {
 
 # A small, representative workload: health, metrics, reads, a user, an article, a comment.
 aot_workload() {
-  local base=$1 round token slug auth json=(-H 'Content-Type: application/json')
+  local base=$1 observe=$2 round token slug auth json=(-H 'Content-Type: application/json')
   aot_requests=0 aot_ok=0
   req() {
     local code
@@ -265,9 +270,9 @@ aot_workload() {
     case $code in 2*) aot_ok=$((aot_ok + 1)) ;; esac
   }
   for round in 1 2 3; do
-    req "$base/observe/health/live"
-    req "$base/observe/health/ready"
-    req "$base/observe/metrics"
+    req "$observe/observe/health/live"
+    req "$observe/observe/health/ready"
+    req "$observe/observe/metrics"
     req "$base/"
     req "$base/api/tags"
     req "$base/api/articles?limit=10"

@@ -23,6 +23,13 @@ AWS_LAST_ERROR_FILE=$(mktemp "${TMPDIR:-/tmp}/conduit-aws-err.XXXXXX")
 # shellcheck disable=SC2064
 trap "rm -f '$AWS_LAST_ERROR_FILE'" EXIT
 
+# The oldest AWS CLI that knows every instance refresh setting the scripts send: BakeTime, the
+# newest of them, arrived in 2.19.0 / 1.35.19 (AutoRollback and RollbackInstanceRefresh in
+# 2.11 / 1.27.69, AlarmSpecification in 2.13.6, MaxHealthyPercentage in 2.13.37). Debian 12's
+# awscli 2.9 predates all of them and would fail halfway through a release.
+AWS_CLI_MIN_V2=2.19.0
+AWS_CLI_MIN_V1=1.35.19
+
 log() { printf '%s %s\n' "$(date -u +%H:%M:%SZ)" "$*" >&2; }
 die() { log "ERROR: $1"; exit "${2:-1}"; }   # die MESSAGE [EXIT_STATUS]
 
@@ -55,6 +62,25 @@ aws_call() {
     sed 's/^/    /' "$AWS_LAST_ERROR_FILE" >&2
     return "$rc"
   done
+}
+
+# version_at_least HAVE WANT: dotted numeric versions
+version_at_least() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -t. -k1,1n -k2,2n -k3,3n | head -n 1)" = "$2" ]
+}
+
+# require_aws_cli: refuse (exit 2) before touching anything when the CLI is too old.
+require_aws_cli() {
+  local out version want
+  out=$("$AWS_CLI" --version 2>&1) || die "cannot run the AWS CLI ('$AWS_CLI --version' failed: $out)" 2
+  version=$(sed -n 's|^aws-cli/\([0-9][0-9.]*\).*|\1|p' <<<"$out" | head -n 1)
+  [ -n "$version" ] || die "cannot tell the AWS CLI's version from '$out'" 2
+  case $version in
+    1.*) want=$AWS_CLI_MIN_V1 ;;
+    *) want=$AWS_CLI_MIN_V2 ;;
+  esac
+  version_at_least "$version" "$want" ||
+    die "AWS CLI $version is too old: instance refresh bake time, alarms and rollback need $AWS_CLI_MIN_V2 or newer (v1: $AWS_CLI_MIN_V1)" 2
 }
 
 last_error_has() { grep -q -- "$1" "$AWS_LAST_ERROR_FILE"; }
@@ -110,10 +136,11 @@ lt_version_field() {
 }
 
 # refresh_preferences WARMUP AUTO_ROLLBACK CHECKPOINTS CHECKPOINT_DELAY ALARMS BAKE_TIME
-# Launch before terminate: never below 100% healthy, up to 200% while new instances warm up.
+# Launch before terminate, half the group at a time: never below 100% healthy, up to 150%
+# while the new half warms up (with checkpoints, the alarms judge each half before the next).
 refresh_preferences() {
   local warmup=$1 auto_rollback=$2 checkpoints=$3 delay=$4 alarms=$5 bake=$6 p a first=1
-  p="{\"MinHealthyPercentage\":100,\"MaxHealthyPercentage\":200,\"InstanceWarmup\":$warmup"
+  p="{\"MinHealthyPercentage\":100,\"MaxHealthyPercentage\":150,\"InstanceWarmup\":$warmup"
   p="$p,\"SkipMatching\":true,\"AutoRollback\":$auto_rollback"
   p="$p,\"ScaleInProtectedInstances\":\"Wait\",\"StandbyInstances\":\"Wait\""
   if [ -n "$checkpoints" ]; then
@@ -147,7 +174,9 @@ normalise_checkpoints() {
 
 # follow_refresh ASG REFRESH_ID TIMEOUT_SECONDS POLL_SECONDS
 # Prints progress until the refresh ends. Returns 0 on Successful, 10 on RollbackSuccessful,
-# 11 on Failed / Cancelled / RollbackFailed, 12 on timeout (the refresh keeps running).
+# 11 on Failed / Cancelled / RollbackFailed, 12 on timeout and 13 when the refresh can no longer
+# be read (an expired SSO token, a network error after the retries): in both of the last two the
+# refresh keeps running.
 follow_refresh() {
   local asg=$1 id=$2 timeout=$3 poll=$4 start now line status pct todo reason last=""
   start=$(date +%s)
@@ -155,7 +184,7 @@ follow_refresh() {
     line=$(aws_call autoscaling describe-instance-refreshes --auto-scaling-group-name "$asg" \
       --instance-refresh-ids "$id" \
       --query 'InstanceRefreshes[0].[Status, PercentageComplete, InstancesToUpdate, StatusReason]' \
-      --output text) || return 11
+      --output text) || return 13
     IFS=$'\t' read -r status pct todo reason <<<"$line"
     [ "$pct" = None ] && pct=0
     [ "$todo" = None ] && todo=0
@@ -168,10 +197,39 @@ follow_refresh() {
       Successful) return 0 ;;
       RollbackSuccessful) return 10 ;;
       Failed|Cancelled|RollbackFailed) return 11 ;;
-      None|'') log "refresh $id not found"; return 11 ;;
+      None|'') log "refresh $id not found"; return 13 ;;
     esac
     now=$(date +%s)
     if [ $((now - start)) -ge "$timeout" ]; then return 12; fi
     sleep "$poll"
   done
+}
+
+# group_ami ASG: the AMI of the launch template version the group uses now.
+group_ami() {
+  local line lt version
+  line=$(asg_launch_template "$1") || return 1
+  IFS=$'\t' read -r lt version <<<"$line"
+  version=$(resolve_lt_version "$lt" "$version") || return 1
+  lt_version_field "$lt" "$version" LaunchTemplateData.ImageId
+}
+
+# record_ami PARAMETER AMI NOTE: make PARAMETER (the stack's AmiId source) say AMI, so that the
+# next stack update keeps what the group runs. SSM keeps every earlier value as a version.
+record_ami() {
+  aws_call ssm put-parameter --name "$1" --type String --data-type aws:ec2:image --overwrite \
+    --value "$2" --description "${3:0:1000}" --query Version --output text >/dev/null ||
+    { log "ERROR: could not write $2 to $1: a stack update now would put the group back on the old AMI; run: aws ssm put-parameter --name $1 --type String --data-type aws:ec2:image --overwrite --value $2"; return 1; }
+  log "recorded $2 in $1 (the stack's AmiId source)"
+}
+
+# check_ami_parameter PARAMETER ASG: warn when the parameter and the group disagree.
+check_ami_parameter() {
+  local recorded running
+  recorded=$(aws_call ssm get-parameter --name "$1" --query Parameter.Value --output text 2>/dev/null) || {
+    log "warning: cannot read $1; it is written after the release"; return 0; }
+  running=$(group_ami "$2") || return 0
+  if [ "$recorded" != "$running" ]; then
+    log "warning: $1 says $recorded but $2 runs $running: a stack update now would move the group to $recorded"
+  fi
 }

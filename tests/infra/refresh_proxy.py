@@ -16,11 +16,12 @@ Behaviour (close to Auto Scaling's, compressed into a few polls):
     "hang"        stays InProgress until cancelled or rolled back.
 - RollbackInstanceRefresh: RollbackInProgress -> RollbackSuccessful.
 - CancelInstanceRefresh: Cancelling -> Cancelled.
-- Throttling can be injected per action: the next N calls get a 400 Throttling error.
+- Errors can be injected per action: the next N calls (after skipping M) get a 400 error with the
+  given code (Throttling by default; e.g. ExpiredToken to lose track of a refresh).
 
 Control endpoints (JSON, used by the tests, never by the scripts):
   POST /_proxy/script   {"asg": NAME, "outcomes": ["Successful"], "steps": 2}
-  POST /_proxy/throttle {"action": "DescribeInstanceRefreshes", "count": 3}
+  POST /_proxy/throttle {"action": "DescribeInstanceRefreshes", "count": 3, "after": 0, "code": "Throttling"}
   GET  /_proxy/calls    every request seen: [{"action", "params", "status"}]
   POST /_proxy/reset    forget calls, scripts and refreshes
 
@@ -87,7 +88,7 @@ class State:
     def reset(self):
         self.calls = []
         self.scripts = {}      # asg -> {"outcomes": [...], "steps": n}
-        self.throttle = {}     # action -> remaining throttled calls
+        self.throttle = {}     # action -> {"count", "after", "code"}: injected errors
         self.refreshes = []    # newest last
 
     # -- upstream helper: change the group's launch template in moto -------------------------
@@ -208,10 +209,14 @@ class State:
 
     def handle(self, action, params):
         with self.lock:
-            remaining = self.throttle.get(action, 0)
-            if remaining > 0:
-                self.throttle[action] = remaining - 1
-                raise ApiError("Throttling", "Rate exceeded")
+            rule = self.throttle.get(action)
+            if rule and rule["after"] > 0:
+                rule["after"] -= 1
+            elif rule and rule["count"] > 0:
+                rule["count"] -= 1
+                messages = {"Throttling": "Rate exceeded",
+                            "ExpiredToken": "The security token included in the request is expired"}
+                raise ApiError(rule["code"], messages.get(rule["code"], rule["code"]))
             if action == "StartInstanceRefresh":
                 return self.start(params)
             if action == "DescribeInstanceRefreshes":
@@ -278,7 +283,8 @@ def make_handler(state):
                     state.scripts[data["asg"]] = {"outcomes": list(data.get("outcomes", ["Successful"])),
                                                   "steps": int(data.get("steps", 2))}
                 elif path == "/_proxy/throttle" and method == "POST":
-                    state.throttle[data["action"]] = int(data.get("count", 1))
+                    state.throttle[data["action"]] = {"count": int(data.get("count", 1)), "after": int(data.get("after", 0)),
+                                                      "code": data.get("code", "Throttling")}
                 elif path == "/_proxy/reset" and method == "POST":
                     state.reset()
                 else:

@@ -139,6 +139,12 @@ class Group:
             AutoScalingGroupName=self.name, LaunchTemplate={"LaunchTemplateId": self.lt_id, "Version": "1"},
             MinSize=2, MaxSize=4, DesiredCapacity=2, VPCZoneIdentifier=",".join(subnets),
             TargetGroupARNs=[self.tg], HealthCheckType="ELB", HealthCheckGracePeriod=120)
+        self.ssm = client("ssm")
+        self.parameter = f"/conduit/{tag}/ami-id"
+        self.ssm.put_parameter(Name=self.parameter, Type="String", DataType="aws:ec2:image", Value=self.old_ami)
+
+    def recorded_ami(self):
+        return self.ssm.get_parameter(Name=self.parameter)["Parameter"]["Value"]
 
     def script(self, outcomes, steps=2):
         control("/_proxy/script", {"asg": self.name, "outcomes": outcomes, "steps": steps})
@@ -178,7 +184,8 @@ class ReleaseSucceeds(unittest.TestCase):
         cls.g.script(["Successful"], steps=3)
         cls.res = cls.g.run("release", "--ami", cls.g.new_ami, "--warmup", "90",
                             "--checkpoints", "50", "--checkpoint-delay", "60",
-                            "--alarms", "conduit-target-5xx,conduit-unhealthy-hosts")
+                            "--alarms", "conduit-target-5xx,conduit-unhealthy-hosts",
+                            "--ami-parameter", cls.g.parameter)
         cls.start = cls.g.calls("StartInstanceRefresh")
 
     def test_release_exits_zero_when_the_refresh_succeeds(self):
@@ -205,10 +212,14 @@ class ReleaseSucceeds(unittest.TestCase):
         self.assertEqual(p["DesiredConfiguration.LaunchTemplate.Version"], "2")
         self.assertEqual(p["Strategy"], "Rolling")
 
-    def test_refresh_launches_before_terminating(self):
+    def test_refresh_launches_before_terminating_half_the_group_at_a_time(self):
         p = self.start[0]["params"]
         self.assertEqual(p["Preferences.MinHealthyPercentage"], "100")
-        self.assertEqual(p["Preferences.MaxHealthyPercentage"], "200")
+        self.assertEqual(p["Preferences.MaxHealthyPercentage"], "150")
+
+    def test_the_released_ami_is_recorded_where_the_stack_reads_it(self):
+        self.assertEqual(self.g.recorded_ami(), self.g.new_ami)
+        self.assertIn(f"recorded {self.g.new_ami} in {self.g.parameter}", self.res.output)
 
     def test_refresh_is_health_gated_with_warmup_and_rolls_back_automatically(self):
         p = self.start[0]["params"]
@@ -243,11 +254,33 @@ class ReleaseFails(unittest.TestCase):
         self.assertIn("rolled back", res.output)
         self.assertEqual(g.group_version(), "1")
 
-    def test_failed_refresh_without_auto_rollback_exits_non_zero(self):
+    def test_release_that_loses_track_exits_5_with_the_command_to_pick_it_up(self):
+        g = Group()
+        g.script(["Successful"], steps=3)
+        # the check for a running refresh passes; every later read fails as with an expired SSO token
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "after": 1, "count": 50, "code": "ExpiredToken"})
+        res = g.run("release", "--ami", g.new_ami, "--ami-parameter", g.parameter)
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 0})
+        self.assertEqual(res.returncode, 5, res.output)
+        self.assertIn("LOST TRACK", res.output)
+        self.assertNotIn("release FAILED", res.output)
+        refresh_id = next(line.split("=", 1)[1] for line in res.stdout.splitlines() if line.startswith("refresh_id="))
+        self.assertIn(f"scripts/release --asg {g.name} --follow {refresh_id} --ami-parameter {g.parameter}", res.output)
+        self.assertEqual(g.recorded_ami(), g.old_ami, "nothing is recorded while the outcome is unknown")
+
+        again = g.run("release", "--follow", refresh_id, "--ami-parameter", g.parameter)
+        self.assertEqual(again.returncode, 0, again.output)
+        self.assertIn("Successful", again.output)
+        self.assertEqual(g.recorded_ami(), g.new_ami, "picking the refresh up again records the AMI on success")
+        self.assertEqual(len(g.calls("StartInstanceRefresh")), 1, "following starts nothing")
+
+    def test_failed_refresh_without_auto_rollback_exits_6_and_says_the_group_may_be_mixed(self):
         g = Group()
         g.script(["Failed"])
-        res = g.run("release", "--ami", g.new_ami, "--no-auto-rollback")
-        self.assertEqual(res.returncode, 1, res.output)
+        res = g.run("release", "--ami", g.new_ami, "--no-auto-rollback", "--ami-parameter", g.parameter)
+        self.assertEqual(res.returncode, 6, res.output)
+        self.assertIn("may run a mix", res.output)
+        self.assertEqual(g.recorded_ami(), g.old_ami, "a failed release records nothing")
         self.assertIn("Failed", res.output)
         self.assertEqual(g.calls("StartInstanceRefresh")[0]["params"]["Preferences.AutoRollback"], "false")
 
@@ -297,12 +330,13 @@ class Rollback(unittest.TestCase):
         self.assertEqual(rel.returncode, 0, rel.output)
         self.assertEqual(g.group_version(), "2")
 
-        back = g.run("rollback", "--warmup", "30")
+        back = g.run("rollback", "--warmup", "30", "--ami-parameter", g.parameter)
         self.assertEqual(back.returncode, 0, back.output)
         start = g.calls("StartInstanceRefresh")[-1]["params"]
         self.assertEqual(start["DesiredConfiguration.LaunchTemplate.Version"], "1")
         self.assertEqual(start["Preferences.MinHealthyPercentage"], "100")
-        self.assertEqual(start["Preferences.MaxHealthyPercentage"], "200")
+        self.assertEqual(start["Preferences.MaxHealthyPercentage"], "150")
+        self.assertEqual(g.recorded_ami(), g.old_ami, "the rolled-back AMI is recorded for the stack")
         self.assertEqual(start["Preferences.InstanceWarmup"], "30")
         self.assertEqual(g.group_version(), "1")
         self.assertIn(g.old_ami, back.output)
@@ -346,6 +380,49 @@ class StackOutputs(unittest.TestCase):
         self.assertEqual(p["DesiredConfiguration.LaunchTemplate.LaunchTemplateId"], g.lt_id)
         self.assertEqual(members(p, "Preferences.AlarmSpecification.Alarms"),
                          ["s-target-5xx", "s-elb-5xx", "s-unhealthy-hosts"])
+
+
+class SafeDefaults(unittest.TestCase):
+
+    def test_alarms_alone_bring_a_checkpoint_and_a_bake_time_the_alarms_can_evaluate_in(self):
+        sys.path.insert(0, HERE)
+        import checks
+        stack = checks.load_stack()
+        alarms = [ref["Ref"] for ref in stack["Outputs"]["ReleaseAlarms"]["Value"]["Fn::Join"][1]]
+        evaluation = 0
+        for name in alarms:
+            a = stack["Resources"][name]["Properties"]
+            period = a.get("Period") or max(m["MetricStat"]["Period"] for m in a["Metrics"] if "MetricStat" in m)
+            evaluation = max(evaluation, period * a["EvaluationPeriods"])
+        g = Group()
+        g.script(["Successful"])
+        res = g.run("release", "--ami", g.new_ami, "--alarms", ",".join(alarms))
+        self.assertEqual(res.returncode, 0, res.output)
+        p = g.calls("StartInstanceRefresh")[0]["params"]
+        self.assertEqual(members(p, "Preferences.CheckpointPercentages"), ["50", "100"])
+        self.assertGreaterEqual(int(p["Preferences.CheckpointDelay"]), evaluation,
+                                "the first half is judged by the alarms before the second starts")
+        # CloudWatch publishes ALB metrics about a minute late; the bake covers evaluation + delay
+        self.assertGreaterEqual(int(p["Preferences.BakeTime"]), evaluation + 120)
+        self.assertEqual(p["Preferences.MaxHealthyPercentage"], "150")
+
+    def test_an_aws_cli_too_old_is_refused_before_anything_changes(self):
+        g = Group()
+        with tempfile.TemporaryDirectory() as tmp:
+            old = os.path.join(tmp, "aws")
+            with open(old, "w") as f:   # Debian 12's awscli: a stand-in that only answers --version
+                f.write('#!/bin/sh\necho "aws-cli/2.9.19 Python/3.11.2 Linux/6.1 source/x86_64.debian.12 prompt/off"\n')
+            os.chmod(old, 0o755)
+            res = g.run("release", "--ami", g.new_ami, env=script_env(AWS_CLI=old))
+        self.assertEqual(res.returncode, 2, res.output)
+        self.assertIn("AWS CLI 2.9.19 is too old", res.output)
+        self.assertIn("2.19.0", res.output)
+        self.assertEqual(sorted(g.versions()), [1], "no launch template version was made")
+
+    def test_the_cli_in_use_is_new_enough(self):
+        res = subprocess.run(["bash", "-c", f". {REPO}/scripts/lib/aws-common.sh; require_aws_cli && aws --version"],
+                             capture_output=True, text=True, timeout=60, env=script_env())
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
 
 
 class Throttling(unittest.TestCase):

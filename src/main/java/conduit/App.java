@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import conduit.article.ArticleRoutes;
+import conduit.article.ArticleViews;
+import conduit.article.FavoriteStore;
+import conduit.blob.ImageRoutes;
 import conduit.blob.LocalBlobStore;
 import conduit.blob.LocalFileRoutes;
 import conduit.blob.UploadRoutes;
@@ -20,16 +23,18 @@ import conduit.db.ReadConsistency;
 import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
+import conduit.ops.TierMonitor;
 import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
 import conduit.profile.ProfileStore;
-import conduit.cache.QueryCache;
+import conduit.cache.PublicViews;
 import conduit.session.SessionStore;
 import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
 import conduit.tag.TagStore;
-import conduit.user.UserRoutes;
+import conduit.user.AccountRoutes;
+import conduit.user.CurrentUserRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
@@ -37,10 +42,13 @@ import conduit.web.Auth;
 import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.Idempotency;
+import conduit.web.ObservePaths;
 import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
+import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -54,15 +62,28 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * and the web server. Read top to bottom, it is the whole start-up.
  */
 public final class App implements AutoCloseable {
+    /** The listener that serves health and metrics, never the public port. */
+    public static final String OBSERVE_SOCKET = "observe";
+    private static final String WRITER = "database-writer";
+    private static final String READER = "database-reader";
+    private static final String REDIS = "redis";
+    private static final long TIER_PROBE_INTERVAL_MILLIS = 1000;
+    private static final long TIER_PROBE_DEADLINE_MILLIS = 2000;
+    /** A monitor that has not finished a round for this long means the instance is wedged. */
+    private static final long WEDGED_AFTER_MILLIS = 10_000;
+
     private final Settings settings;
     private final Infrastructure infra;
     private final Drain drain;
+    private final TierMonitor tiers;
     private final HttpRouting.Builder routing;
+    private volatile boolean started;
 
-    private App(Settings settings, Infrastructure infra, Drain drain, HttpRouting.Builder routing) {
+    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing) {
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
+        this.tiers = tiers;
         this.routing = routing;
     }
 
@@ -72,15 +93,17 @@ public final class App implements AutoCloseable {
         try {
             Database db = infra.data().database();
             SessionStore sessions = infra.cacheTier().sessions();
-            QueryCache cache = infra.cacheTier().cache();
+            // The query cache's rules; it hears of every write the services announce.
+            PublicViews views = new PublicViews(infra.cacheTier().cache());
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, cache);
-            ProfileService profiles = new ProfileService(new ProfileStore(db));
-            ArticleService articles = new ArticleService(new ArticleStore(db), cache);
-            CommentService comments = new CommentService(new CommentStore(db), articles);
-            TagService tags = new TagService(new TagStore(db), cache);
+            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
+            ProfileService profiles = new ProfileService(new ProfileStore(db), views);
+            TagStore tagStore = new TagStore(db);
+            ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
+            CommentService comments = new CommentService(new CommentStore(db), articles, views);
+            TagService tags = new TagService(tagStore);
             UploadService uploads = new UploadService(infra.blobs(), settings.aws().publicBaseUrl());
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
@@ -90,19 +113,35 @@ public final class App implements AutoCloseable {
                     .addFilter(new AccessLog())
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
-            routing.register(new UserRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()),
-                    new ProfileRoutes(profiles, auth),
-                    new ArticleRoutes(articles, auth),
-                    new CommentRoutes(comments, auth),
-                    new TagRoutes(tags),
-                    new UploadRoutes(uploads, auth),
-                    new ApiDocs(),
-                    new StaticSite(uploadOrigins(settings.aws())));
+            Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
+            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute(),
+                            idempotency))
+                    .register("/api/user", new CurrentUserRoutes(users, auth))
+                    .register("/api/profiles", new ProfileRoutes(profiles, auth))
+                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency),
+                            new CommentRoutes(comments, auth, idempotency))
+                    .register("/api/tags", new TagRoutes(tags, views))
+                    .register("/api/uploads", new UploadRoutes(uploads, auth, idempotency))
+                    .register("/api/images", new ImageRoutes(uploads))
+                    .register(ApiDocs.PATH, new ApiDocs());
             if (infra.blobs() instanceof LocalBlobStore local) {
-                routing.register(new LocalFileRoutes(local, UploadService.MAX_BYTES));
+                routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
+            routing.register(new StaticSite(uploadOrigins(settings.aws())));
             ErrorHandling.registerNotFound(routing);
-            return new App(settings, infra, drain, routing);
+            TierMonitor tiers = new TierMonitor(TIER_PROBE_INTERVAL_MILLIS, TIER_PROBE_DEADLINE_MILLIS)
+                    .watch(WRITER, infra.data()::writerStatus, infra.data().writerBreaker())
+                    .watch(READER, infra.data()::readerStatus);
+            if (infra.data().readerBreaker() != null) {
+                tiers.show(READER, infra.data().readerBreaker());
+            }
+            if (infra.cacheTier().breaker() != null) {
+                tiers.watch(REDIS, infra.cacheTier()::status, infra.cacheTier().breaker());
+            } else {
+                tiers.watch(REDIS, infra.cacheTier()::status);
+            }
+            tiers.start();
+            return new App(settings, infra, drain, tiers, routing);
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -138,16 +177,28 @@ public final class App implements AutoCloseable {
                 // Features are added here explicitly; none sneaks in from the classpath.
                 .featuresDiscoverServices(false)
                 .shutdownGracePeriod(settings.edge().grace())
+                // Health and metrics on their own port, which the load balancer does not route
+                // and the security group opens only inside the VPC; the public port answers 404.
+                .putSocket(OBSERVE_SOCKET, socket -> socket.host(settings.host()).port(settings.observePort())
+                        .routing(observe -> {
+                            observe.addFilter(new ObservePaths());
+                            ErrorHandling.register(observe);
+                            ErrorHandling.registerNotFound(observe);
+                        }))
                 .addFeature(ObserveFeature.builder()
+                        .sockets(List.of(OBSERVE_SOCKET))
                         // CORS is the edge filter's job, for the configured origins only; the
                         // observe feature's own default would allow any origin.
                         .cors(cors -> cors.enabled(false))
                         .addObserver(HealthObserver.builder()
                                 .details(true)
-                                .addCheck(infra.data()::writerHealth, HealthCheckType.READINESS, "database-writer")
-                                .addCheck(infra.data()::readerHealth, HealthCheckType.READINESS, "database-reader")
-                                .addCheck(infra.cacheTier()::health, HealthCheckType.READINESS, "redis")
+                                // Readiness is this instance's own: started, not draining, not wedged.
+                                .addCheck(this::instanceHealth, HealthCheckType.READINESS, "instance")
                                 .addCheck(drain::health, HealthCheckType.READINESS, "drain")
+                                // The shared tiers, as the monitor last saw them: shown, never failing.
+                                .addCheck(() -> tiers.health(WRITER), HealthCheckType.READINESS, WRITER)
+                                .addCheck(() -> tiers.health(READER), HealthCheckType.READINESS, READER)
+                                .addCheck(() -> tiers.health(REDIS), HealthCheckType.READINESS, REDIS)
                                 .build())
                         .addObserver(MetricsObserver.create())
                         .build())
@@ -179,6 +230,14 @@ public final class App implements AutoCloseable {
         }
     }
 
+    private HealthCheckResponse instanceHealth() {
+        boolean alive = tiers.alive(WEDGED_AFTER_MILLIS);
+        return HealthCheckResponse.builder().status(started && alive)
+                .detail("started", started)
+                .detail("monitorAlive", alive)
+                .build();
+    }
+
     /** SIGTERM: readiness off, keep serving through the drain period, stop, close pools last. */
     public void drainAndStop(WebServer server) {
         drain.shutdown(server::stop, this::close);
@@ -190,7 +249,9 @@ public final class App implements AutoCloseable {
         try {
             WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port());
             app.configure(builder);
-            return new Running(app, builder.build().start());
+            WebServer server = builder.build().start();
+            app.started = server.isRunning();
+            return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -201,6 +262,11 @@ public final class App implements AutoCloseable {
     public record Running(App app, WebServer server) implements AutoCloseable {
         public int port() {
             return server.port();
+        }
+
+        /** Where health and metrics are served. */
+        public int observePort() {
+            return server.port(OBSERVE_SOCKET);
         }
 
         /** The graceful path, as on SIGTERM. */
@@ -218,6 +284,7 @@ public final class App implements AutoCloseable {
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        tiers.close();
         infra.close();
     }
 }

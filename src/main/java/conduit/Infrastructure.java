@@ -3,6 +3,7 @@ package conduit;
 import conduit.blob.BlobStore;
 import conduit.blob.LocalBlobStore;
 import conduit.blob.S3BlobStore;
+import conduit.cache.ViewCache;
 import conduit.crypto.KeyTier;
 import conduit.db.DataTier;
 import conduit.db.KeyMaterialStore;
@@ -19,14 +20,26 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
     public static Infrastructure start(Settings settings) {
         Settings.Aws aws = settings.aws();
         SecretCredentials secret = aws.dbSecretArn() == null ? null : SecretCredentials.create(aws.dbSecretArn(), aws.secretsEndpoint());
+        // Flyway's login is needed once, at start-up: read, used and closed here.
+        SecretCredentials migrationSecret = aws.dbMigrationSecretArn() == null ? null
+                : SecretCredentials.create(aws.dbMigrationSecretArn(), aws.secretsEndpoint());
         DataTier data = null;
         CacheTier cacheTier = null;
         KeyTier keys = null;
         try {
-            data = DataTier.start(settings.db(), secret);
+            try {
+                data = DataTier.start(settings.db(), secret, migrationSecret);
+            } finally {
+                if (migrationSecret != null) {
+                    migrationSecret.close();
+                }
+            }
             var db = data.database();
             cacheTier = CacheTier.start(RedisAuth.resolve(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
-                    settings.logins(), db::readFreshSince);
+                    settings.logins(), (since, loader) -> {
+                        var loaded = db.readFreshSince(since, loader);
+                        return new ViewCache.Loaded(loaded.value(), loaded.fresh());
+                    });
             keys = KeyTier.start(aws.kmsKeyId(), aws.kmsEndpoint(), settings.dataDir(), new KeyMaterialStore(db));
             BlobStore blobs = aws.s3Bucket() == null
                     ? new LocalBlobStore(settings.dataDir(), aws.publicBaseUrl())

@@ -18,8 +18,7 @@ final class RedisAuth {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
         try (SecretsManagerClient client = AwsClients.configured(builder, aws.secretsEndpoint(), null, null).build()) {
             String token = client.getSecretValue(r -> r.secretId(aws.redisSecretArn())).secretString();
-            return new RedisSettings(redis.url(), redis.clusterNodes(), redis.user(), token, redis.caFile(),
-                    redis.timeout(), redis.poolSize());
+            return redis.toBuilder().credentials(redis.user(), token).build();
         }
     }
 }

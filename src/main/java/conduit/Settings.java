@@ -1,10 +1,11 @@
 package conduit;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import conduit.db.DbSettings;
@@ -14,21 +15,38 @@ import conduit.session.SessionPolicy;
 
 /**
  * Everything the app reads from its environment (12-factor). With nothing set, every tier has an
- * embedded default, so {@code java -jar target/conduit.jar} runs alone.
+ * embedded default, so {@code java -jar target/conduit.jar} runs alone. Values are checked when
+ * built (a bad port or a negative duration stops the start-up naming the setting); tests change
+ * one value by name: {@code Settings.embedded(dir).toBuilder().cacheTtl(Duration.ZERO).build()}.
  *
- * @param host     interface to listen on ({@code HOST}, default all)
- * @param port     {@code PORT} or {@code SERVER_PORT}, default 8080; 0 picks a free port
- * @param dataDir  {@code CONDUIT_DATA_DIR}, default {@code ./data}: the embedded database and files
- * @param db       the data tier: embedded H2, or {@code DB_WRITER_URL} / {@code DB_READER_URL}
- * @param sessions session lifetimes ({@code SESSION_IDLE_MINUTES}, {@code SESSION_MAX_HOURS})
- * @param redis    sessions, query cache and rate limits in Redis ({@code REDIS_URL}), or null for in-process
- * @param cacheTtl how long a cached public read may live at most ({@code CACHE_TTL_MS}; 0 turns caching off)
- * @param logins   login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
- * @param edge     drain, TLS and CORS: how the instance meets the load balancer and browsers
- * @param aws      S3, KMS and Secrets Manager; every field null means the embedded equivalent
+ * @param host        interface to listen on ({@code HOST}, default all)
+ * @param port        {@code PORT} or {@code SERVER_PORT}, default 8080; 0 picks a free port
+ * @param observePort {@code OBSERVE_PORT}, default 9090: health and metrics, never on the public port; 0 picks a free port
+ * @param dataDir     {@code CONDUIT_DATA_DIR}, default {@code ./data}: the embedded database and files
+ * @param db          the data tier: embedded H2, or {@code DB_WRITER_URL} / {@code DB_READER_URL}
+ * @param sessions    session lifetimes ({@code SESSION_IDLE_MINUTES}, {@code SESSION_MAX_HOURS})
+ * @param redis       sessions, query cache and rate limits in Redis ({@code REDIS_URL}), or null for in-process
+ * @param cacheTtl    how long a cached public read may live at most ({@code CACHE_TTL_MS}; 0 turns caching off)
+ * @param logins      login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
+ * @param edge        drain, TLS and CORS: how the instance meets the load balancer and browsers
+ * @param aws         S3, KMS and Secrets Manager; every field null means the embedded equivalent
  */
-public record Settings(String host, int port, Path dataDir, DbSettings db, SessionPolicy sessions,
+public record Settings(String host, int port, int observePort, Path dataDir, DbSettings db, SessionPolicy sessions,
                        RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge, Aws aws) {
+
+    public Settings {
+        require(host != null && !host.isBlank(), "HOST must not be blank");
+        require(port >= 0 && port <= 65535, "PORT must be 0..65535, got " + port);
+        require(observePort >= 0 && observePort <= 65535, "OBSERVE_PORT must be 0..65535, got " + observePort);
+        require(observePort == 0 || observePort != port, "OBSERVE_PORT must differ from PORT (" + port + ")");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(sessions, "sessions");
+        require(cacheTtl != null && !cacheTtl.isNegative(), "CACHE_TTL_MS must be >= 0");
+        Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(edge, "edge");
+        Objects.requireNonNull(aws, "aws");
+    }
 
     /**
      * AWS services; any endpoint may be overridden for local stand-ins. Credentials and region
@@ -42,30 +60,121 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
      * @param publicBaseUrl     {@code PUBLIC_BASE_URL}: absolute base of image URLs (relative when empty)
      * @param kmsKeyId          {@code KMS_KEY_ID}: envelope encryption under KMS; null for the local key file
      * @param kmsEndpoint       {@code KMS_ENDPOINT}
-     * @param dbSecretArn       {@code DB_SECRET_ARN}: database credentials from Secrets Manager
+     * @param dbSecretArn       {@code DB_SECRET_ARN}: the app's database login from Secrets Manager (DML only)
+     * @param dbMigrationSecretArn {@code DB_MIGRATION_SECRET_ARN}: Flyway's login for DDL; null: the app's
      * @param secretsEndpoint   {@code SECRETS_ENDPOINT}
      * @param redisSecretArn    {@code REDIS_AUTH_SECRET_ARN}: the Redis AUTH token from Secrets Manager
      */
     public record Aws(String s3Bucket, String s3Prefix, URI s3Endpoint, String s3KmsKeyId, String cdnBaseUrl,
-                      String publicBaseUrl, String kmsKeyId, URI kmsEndpoint, String dbSecretArn, URI secretsEndpoint,
-                      String redisSecretArn) {
-        public static final Aws NONE = new Aws(null, "", null, null, null, "", null, null, null, null, null);
+                      String publicBaseUrl, String kmsKeyId, URI kmsEndpoint, String dbSecretArn, String dbMigrationSecretArn,
+                      URI secretsEndpoint, String redisSecretArn) {
+        public static final Aws NONE = builder().build();
 
-        static Aws from(Map<String, String> env) {
-            return new Aws(text(env, "S3_BUCKET"), env.getOrDefault("S3_PREFIX", ""), uri(env, "S3_ENDPOINT"),
-                    text(env, "S3_KMS_KEY_ID"), text(env, "CDN_BASE_URL"), env.getOrDefault("PUBLIC_BASE_URL", ""),
-                    text(env, "KMS_KEY_ID"), uri(env, "KMS_ENDPOINT"), text(env, "DB_SECRET_ARN"),
-                    uri(env, "SECRETS_ENDPOINT"), text(env, "REDIS_AUTH_SECRET_ARN"));
+        public Aws {
+            s3Prefix = s3Prefix == null ? "" : s3Prefix;
+            publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl;
         }
 
-        private static String text(Map<String, String> env, String name) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? null : value.trim();
+        public static Builder builder() {
+            return new Builder();
         }
 
-        private static URI uri(Map<String, String> env, String name) {
-            String value = text(env, name);
-            return value == null ? null : URI.create(value);
+        public Builder toBuilder() {
+            return new Builder().s3Bucket(s3Bucket).s3Prefix(s3Prefix).s3Endpoint(s3Endpoint).s3KmsKeyId(s3KmsKeyId)
+                    .cdnBaseUrl(cdnBaseUrl).publicBaseUrl(publicBaseUrl).kmsKeyId(kmsKeyId).kmsEndpoint(kmsEndpoint)
+                    .dbSecretArn(dbSecretArn).dbMigrationSecretArn(dbMigrationSecretArn).secretsEndpoint(secretsEndpoint)
+                    .redisSecretArn(redisSecretArn);
+        }
+
+        static Aws from(Env env) {
+            return builder().s3Bucket(env.text("S3_BUCKET")).s3Prefix(env.text("S3_PREFIX", ""))
+                    .s3Endpoint(env.uri("S3_ENDPOINT")).s3KmsKeyId(env.text("S3_KMS_KEY_ID"))
+                    .cdnBaseUrl(env.text("CDN_BASE_URL")).publicBaseUrl(env.text("PUBLIC_BASE_URL", ""))
+                    .kmsKeyId(env.text("KMS_KEY_ID")).kmsEndpoint(env.uri("KMS_ENDPOINT"))
+                    .dbSecretArn(env.text("DB_SECRET_ARN")).dbMigrationSecretArn(env.text("DB_MIGRATION_SECRET_ARN"))
+                    .secretsEndpoint(env.uri("SECRETS_ENDPOINT"))
+                    .redisSecretArn(env.text("REDIS_AUTH_SECRET_ARN")).build();
+        }
+
+        /** Named setters; every field defaults to "not on AWS". */
+        public static final class Builder {
+            private String s3Bucket;
+            private String s3Prefix = "";
+            private URI s3Endpoint;
+            private String s3KmsKeyId;
+            private String cdnBaseUrl;
+            private String publicBaseUrl = "";
+            private String kmsKeyId;
+            private URI kmsEndpoint;
+            private String dbSecretArn;
+            private String dbMigrationSecretArn;
+            private URI secretsEndpoint;
+            private String redisSecretArn;
+
+            public Builder s3Bucket(String value) {
+                s3Bucket = value;
+                return this;
+            }
+
+            public Builder s3Prefix(String value) {
+                s3Prefix = value;
+                return this;
+            }
+
+            public Builder s3Endpoint(URI value) {
+                s3Endpoint = value;
+                return this;
+            }
+
+            public Builder s3KmsKeyId(String value) {
+                s3KmsKeyId = value;
+                return this;
+            }
+
+            public Builder cdnBaseUrl(String value) {
+                cdnBaseUrl = value;
+                return this;
+            }
+
+            public Builder publicBaseUrl(String value) {
+                publicBaseUrl = value;
+                return this;
+            }
+
+            public Builder kmsKeyId(String value) {
+                kmsKeyId = value;
+                return this;
+            }
+
+            public Builder kmsEndpoint(URI value) {
+                kmsEndpoint = value;
+                return this;
+            }
+
+            public Builder dbSecretArn(String value) {
+                dbSecretArn = value;
+                return this;
+            }
+
+            public Builder dbMigrationSecretArn(String value) {
+                dbMigrationSecretArn = value;
+                return this;
+            }
+
+            public Builder secretsEndpoint(URI value) {
+                secretsEndpoint = value;
+                return this;
+            }
+
+            public Builder redisSecretArn(String value) {
+                redisSecretArn = value;
+                return this;
+            }
+
+            public Aws build() {
+                return new Aws(s3Bucket, s3Prefix, s3Endpoint, s3KmsKeyId, cdnBaseUrl, publicBaseUrl, kmsKeyId, kmsEndpoint,
+                        dbSecretArn, dbMigrationSecretArn, secretsEndpoint, redisSecretArn);
+            }
         }
     }
 
@@ -77,99 +186,140 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
      * @param corsOrigins   browser origins allowed to call the API ({@code CORS_ORIGINS}, comma-separated, or *)
      */
     public record Edge(Duration drain, Duration grace, Path tlsKeystore, String tlsPassword, Set<String> corsOrigins) {
-        public static final Edge DEFAULT = new Edge(Duration.ofSeconds(10), Duration.ofSeconds(20), null, null, Set.of());
+        public static final Edge DEFAULT = builder().build();
+
+        public Edge {
+            require(drain != null && !drain.isNegative(), "DRAIN_SECONDS must be >= 0");
+            require(grace != null && !grace.isNegative(), "SHUTDOWN_GRACE_SECONDS must be >= 0");
+            corsOrigins = Set.copyOf(corsOrigins);
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public Builder toBuilder() {
+            return new Builder().drain(drain).grace(grace).tls(tlsKeystore, tlsPassword).corsOrigins(corsOrigins);
+        }
+
+        /** Named setters over the defaults: 10 s drain, 20 s grace, plain HTTP, no CORS. */
+        public static final class Builder {
+            private Duration drain = Duration.ofSeconds(10);
+            private Duration grace = Duration.ofSeconds(20);
+            private Path tlsKeystore;
+            private String tlsPassword;
+            private Set<String> corsOrigins = Set.of();
+
+            public Builder drain(Duration value) {
+                drain = value;
+                return this;
+            }
+
+            public Builder grace(Duration value) {
+                grace = value;
+                return this;
+            }
+
+            public Builder tls(Path keystore, String password) {
+                tlsKeystore = keystore;
+                tlsPassword = password;
+                return this;
+            }
+
+            public Builder corsOrigins(Set<String> value) {
+                corsOrigins = value;
+                return this;
+            }
+
+            public Edge build() {
+                return new Edge(drain, grace, tlsKeystore, tlsPassword, corsOrigins);
+            }
+        }
     }
 
-    public static Settings fromEnvironment(Map<String, String> env) {
-        String port = first(env, "PORT", "SERVER_PORT", "8080");
-        Path dataDir = Path.of(env.getOrDefault("CONDUIT_DATA_DIR", "data"));
-        DbSettings db = env.containsKey("DB_WRITER_URL")
-                ? new DbSettings(env.get("DB_WRITER_URL"), env.get("DB_READER_URL"),
-                        env.containsKey("DB_SECRET_ARN") ? null : required(env, "DB_USERNAME"), env.getOrDefault("DB_PASSWORD", ""),
-                        integer(env, "DB_WRITER_POOL_SIZE", 10), integer(env, "DB_READER_POOL_SIZE", 10),
-                        Duration.ofMillis(integer(env, "DB_CONNECT_TIMEOUT_MS", 3000)),
-                        Duration.ofMillis(integer(env, "DB_READ_YOUR_WRITES_MS", 5000)),
-                        Duration.ofMillis(integer(env, "DB_MAX_REPLICA_LAG_MS", 2000)),
-                        Duration.ofMillis(integer(env, "DB_REPLICA_CHECK_MS", 500)),
-                        Duration.ofMillis(integer(env, "DB_READER_BACKOFF_MS", 5000)))
-                : DbSettings.embedded(dataDir);
-        SessionPolicy sessions = new SessionPolicy(
-                Duration.ofMinutes(integer(env, "SESSION_IDLE_MINUTES", (int) SessionPolicy.DEFAULT.idle().toMinutes())),
-                Duration.ofHours(integer(env, "SESSION_MAX_HOURS", (int) SessionPolicy.DEFAULT.absolute().toHours())));
-        LoginLimiter.Limits logins = new LoginLimiter.Limits(
-                integer(env, "LOGIN_LIMIT_PER_ACCOUNT", LoginLimiter.Limits.DEFAULT.perAccount()),
-                integer(env, "LOGIN_LIMIT_PER_ADDRESS", LoginLimiter.Limits.DEFAULT.perAddress()),
-                Duration.ofSeconds(integer(env, "LOGIN_LIMIT_WINDOW_SECONDS", (int) LoginLimiter.Limits.DEFAULT.window().toSeconds())));
-        String keystore = env.get("TLS_KEYSTORE");
-        Edge edge = new Edge(Duration.ofSeconds(integer(env, "DRAIN_SECONDS", 10)),
-                Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20)),
-                keystore == null || keystore.isBlank() ? null : Path.of(keystore), env.get("TLS_KEYSTORE_PASSWORD"),
-                Set.of(env.getOrDefault("CORS_ORIGINS", "").split("\\s*,\\s*")).stream()
-                        .filter(o -> !o.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
-        return new Settings(env.getOrDefault("HOST", "0.0.0.0"), Integer.parseInt(port), dataDir, db, sessions,
-                redis(env), Duration.ofMillis(integer(env, "CACHE_TTL_MS", 30_000)), logins, edge, Aws.from(env));
+    public static Settings fromEnvironment(Map<String, String> environment) {
+        Env env = new Env(environment);
+        Path dataDir = Path.of(env.text("CONDUIT_DATA_DIR", "data"));
+        Builder settings = builder(dataDir)
+                .host(env.text("HOST", "0.0.0.0"))
+                .port(env.integer("PORT", env.integer("SERVER_PORT", 8080)))
+                .observePort(env.integer("OBSERVE_PORT", 9090))
+                .db(env.has("DB_WRITER_URL") ? mysql(env) : DbSettings.embedded(dataDir))
+                .sessions(new SessionPolicy(env.minutes("SESSION_IDLE_MINUTES", SessionPolicy.DEFAULT.idle()),
+                        env.hours("SESSION_MAX_HOURS", SessionPolicy.DEFAULT.absolute())))
+                .redis(redis(env))
+                .cacheTtl(env.millis("CACHE_TTL_MS", Duration.ofSeconds(30)))
+                .logins(new LoginLimiter.Limits(
+                        env.integer("LOGIN_LIMIT_PER_ACCOUNT", LoginLimiter.Limits.DEFAULT.perAccount()),
+                        env.integer("LOGIN_LIMIT_PER_ADDRESS", LoginLimiter.Limits.DEFAULT.perAddress()),
+                        env.seconds("LOGIN_LIMIT_WINDOW_SECONDS", LoginLimiter.Limits.DEFAULT.window())))
+                .edge(Edge.builder()
+                        .drain(env.seconds("DRAIN_SECONDS", Edge.DEFAULT.drain()))
+                        .grace(env.seconds("SHUTDOWN_GRACE_SECONDS", Edge.DEFAULT.grace()))
+                        .tls(env.path("TLS_KEYSTORE"), env.text("TLS_KEYSTORE_PASSWORD"))
+                        .corsOrigins(Set.copyOf(env.list("CORS_ORIGINS")))
+                        .build())
+                .aws(Aws.from(env));
+        return settings.build();
+    }
+
+    private static DbSettings mysql(Env env) {
+        DbSettings.Builder db = DbSettings.builder()
+                .writerUrl(env.text("DB_WRITER_URL"))
+                .readerUrl(env.text("DB_READER_URL"));
+        if (!env.has("DB_SECRET_ARN")) {
+            db.credentials(env.required("DB_USERNAME", "when DB_WRITER_URL is (or DB_SECRET_ARN)"), env.text("DB_PASSWORD", ""));
+        }
+        DbSettings defaults = db.build();
+        return db.writerPoolSize(env.integer("DB_WRITER_POOL_SIZE", defaults.writerPoolSize()))
+                .readerPoolSize(env.integer("DB_READER_POOL_SIZE", defaults.readerPoolSize()))
+                // DB_CONNECT_TIMEOUT_MS is this setting's earlier name (it never bounded the login).
+                .poolWait(env.millis("DB_POOL_WAIT_MS", env.millis("DB_CONNECT_TIMEOUT_MS", defaults.poolWait())))
+                .loginTimeout(env.millis("DB_LOGIN_TIMEOUT_MS", defaults.loginTimeout()))
+                .statementTimeout(env.millis("DB_STATEMENT_TIMEOUT_MS", defaults.statementTimeout()))
+                .migrationCredentials(env.text("DB_MIGRATION_USERNAME"), env.text("DB_MIGRATION_PASSWORD"))
+                .readYourWrites(env.millis("DB_READ_YOUR_WRITES_MS", defaults.readYourWrites()))
+                .maxReplicaLag(env.millis("DB_MAX_REPLICA_LAG_MS", defaults.maxReplicaLag()))
+                .replicaCheck(env.millis("DB_REPLICA_CHECK_MS", defaults.replicaCheck()))
+                .build();
     }
 
     /** Redis from {@code REDIS_URL} (redis:// or rediss://) or {@code REDIS_CLUSTER_NODES}; null when neither is set. */
-    private static RedisSettings redis(Map<String, String> env) {
-        String url = env.get("REDIS_URL");
-        String nodes = env.get("REDIS_CLUSTER_NODES");
-        if ((url == null || url.isBlank()) && (nodes == null || nodes.isBlank())) {
+    private static RedisSettings redis(Env env) {
+        URI url = env.uri("REDIS_URL");
+        List<String> nodes = env.list("REDIS_CLUSTER_NODES");
+        if (url == null && nodes.isEmpty()) {
             return null;
         }
-        List<String> cluster = List.of();
-        if (nodes != null && !nodes.isBlank()) {
-            cluster = List.of(nodes.split(","));
-        } else if (Boolean.parseBoolean(env.getOrDefault("REDIS_CLUSTER", "false"))) {
-            URI seed = URI.create(url);
-            cluster = List.of(seed.getHost() + ":" + (seed.getPort() > 0 ? seed.getPort() : 6379));
+        if (nodes.isEmpty() && env.bool("REDIS_CLUSTER", false)) {
+            nodes = List.of(url.getHost() + ":" + (url.getPort() > 0 ? url.getPort() : 6379));
         }
-        String ca = env.get("REDIS_TLS_CA_FILE");
-        return new RedisSettings(url == null || url.isBlank() ? null : URI.create(url), cluster,
-                env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD"),
-                ca == null || ca.isBlank() ? null : Path.of(ca),
-                Duration.ofMillis(integer(env, "REDIS_TIMEOUT_MS", 500)), integer(env, "REDIS_POOL_SIZE", 32));
+        return RedisSettings.builder().url(url).clusterNodes(nodes)
+                .credentials(env.text("REDIS_USERNAME"), env.text("REDIS_PASSWORD"))
+                .caFile(env.path("REDIS_TLS_CA_FILE"))
+                .timeout(env.millis("REDIS_TIMEOUT_MS", RedisSettings.DEFAULT_TIMEOUT))
+                .poolSize(env.integer("REDIS_POOL_SIZE", RedisSettings.DEFAULT_POOL_SIZE))
+                .build();
     }
 
-    /** Embedded defaults on a free port, with data under the given directory: for tests. */
+    /** Embedded defaults on free loopback ports, with data under the given directory: for tests. */
     public static Settings embedded(Path dataDir) {
-        return new Settings("127.0.0.1", 0, dataDir, DbSettings.embedded(dataDir), SessionPolicy.DEFAULT,
-                null, Duration.ofSeconds(30), LoginLimiter.Limits.DEFAULT, Edge.DEFAULT, Aws.NONE);
+        return builder(dataDir).host("127.0.0.1").port(0).observePort(0).build();
     }
 
-    /** The same settings listening on a free loopback port with data under the given directory (tests). */
+    /** Every tier embedded, data under {@code dataDir}: the defaults {@code java -jar} starts with. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(dataDir).host(host).port(port).observePort(observePort).db(db).sessions(sessions).redis(redis)
+                .cacheTtl(cacheTtl).logins(logins).edge(edge).aws(aws);
+    }
+
+    /** The same settings listening on free loopback ports with data under the given directory (tests). */
     public Settings onFreeLoopbackPort(Path dir) {
-        return new Settings("127.0.0.1", 0, dir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with another database. */
-    public Settings withDb(DbSettings db) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with other drain, TLS and CORS settings. */
-    public Settings withEdge(Edge edge) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with another cache TTL (zero: no query cache). */
-    public Settings withCacheTtl(Duration cacheTtl) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with other AWS services. */
-    public Settings withAws(Aws aws) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with another Redis (or none). */
-    public Settings withRedis(RedisSettings redis) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
-    }
-
-    /** The same settings with other login limits. */
-    public Settings withLogins(LoginLimiter.Limits logins) {
-        return new Settings(host, port, dataDir, db, sessions, redis, cacheTtl, logins, edge, aws);
+        return toBuilder().host("127.0.0.1").port(0).observePort(0).dataDir(dir).build();
     }
 
     /** A short description of the wiring, for the start-up line. */
@@ -180,27 +330,93 @@ public record Settings(String host, int port, Path dataDir, DbSettings db, Sessi
                 + (aws.s3Bucket() == null ? ", local files" : ", s3") + (edge.tlsKeystore() == null ? ", http" : ", https");
     }
 
-    private static String first(Map<String, String> env, String a, String b, String fallback) {
-        return env.getOrDefault(a, env.getOrDefault(b, fallback));
+    /** Named setters over the embedded defaults. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private int observePort = 9090;
+        private Path dataDir;
+        private DbSettings db;
+        private SessionPolicy sessions = SessionPolicy.DEFAULT;
+        private RedisSettings redis;
+        private Duration cacheTtl = Duration.ofSeconds(30);
+        private LoginLimiter.Limits logins = LoginLimiter.Limits.DEFAULT;
+        private Edge edge = Edge.DEFAULT;
+        private Aws aws = Aws.NONE;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder observePort(int value) {
+            observePort = value;
+            return this;
+        }
+
+        /** Where embedded data lives; the embedded database moves with it unless another was chosen. */
+        public Builder dataDir(Path value) {
+            if (db != null && db.embedded()) {
+                db = DbSettings.embedded(value);
+            }
+            dataDir = value;
+            return this;
+        }
+
+        public Builder db(DbSettings value) {
+            db = value;
+            return this;
+        }
+
+        public Builder sessions(SessionPolicy value) {
+            sessions = value;
+            return this;
+        }
+
+        /** Redis for sessions, cache and limits; null for in-process. */
+        public Builder redis(RedisSettings value) {
+            redis = value;
+            return this;
+        }
+
+        public Builder cacheTtl(Duration value) {
+            cacheTtl = value;
+            return this;
+        }
+
+        public Builder logins(LoginLimiter.Limits value) {
+            logins = value;
+            return this;
+        }
+
+        public Builder edge(Edge value) {
+            edge = value;
+            return this;
+        }
+
+        public Builder aws(Aws value) {
+            aws = value;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(host, port, observePort, dataDir, db == null ? DbSettings.embedded(dataDir) : db, sessions,
+                    redis, cacheTtl, logins, edge, aws);
+        }
     }
 
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must be set when DB_WRITER_URL is");
-        }
-        return value;
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
         }
     }
 }

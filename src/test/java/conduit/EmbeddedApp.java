@@ -34,4 +34,9 @@ public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
     public Api api() {
         return new Api(uri());
     }
+
+    /** The health and metrics listener. */
+    public Api observeApi() {
+        return new Api(Stack.observe(running));
+    }
 }

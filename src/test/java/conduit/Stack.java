@@ -47,14 +47,14 @@ public final class Stack {
      */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        Settings settings = fromEnv.withDb(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).withRedis(null)
-                .withCacheTtl(Duration.ZERO).onFreeLoopbackPort(SHARED_DATA_DIR);
+        Settings settings = fromEnv.toBuilder().db(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).redis(null)
+                .cacheTtl(Duration.ZERO).build().onFreeLoopbackPort(SHARED_DATA_DIR);
         String moto = System.getenv("MOTO_ENDPOINT");
         if (moto == null || moto.isBlank()) {
             return settings;
         }
-        return settings.withAws(new Settings.Aws(null, "", null, null, null, "", sharedKmsKey(moto), URI.create(moto),
-                null, null, null));
+        return settings.toBuilder().aws(Settings.Aws.builder().kmsKeyId(sharedKmsKey(moto)).kmsEndpoint(URI.create(moto)).build())
+                .build();
     }
 
     /** The KMS key the stack's database is encrypted under: CONDUIT_TEST_KMS_KEY_ID, else one made in moto for this run. */
@@ -78,13 +78,13 @@ public final class Stack {
 
     /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */
     public static Settings redisSettings() {
-        return Settings.embedded(tempDir()).withRedis(standaloneRedis());
+        return Settings.embedded(tempDir()).toBuilder().redis(standaloneRedis()).build();
     }
 
     /** The stack's standalone Redis (REDIS_URL), even when cluster nodes are in the environment too. */
     public static RedisSettings standaloneRedis() {
-        return new RedisSettings(URI.create(env("REDIS_URL")), List.of(), null, env("REDIS_PASSWORD"), null,
-                Duration.ofMillis(500), 8);
+        return RedisSettings.builder().url(URI.create(env("REDIS_URL"))).credentials(null, env("REDIS_PASSWORD"))
+                .poolSize(8).build();
     }
 
     public static Path tempDir() {
@@ -148,8 +148,14 @@ public final class Stack {
         }
     }
 
+    /** The app's health and metrics listener. */
+    public static URI observe(App.Running app) {
+        return URI.create("http://127.0.0.1:" + app.observePort());
+    }
+
     /** One sample from /observe/metrics: the value of the first line starting with the prefix, or 0. */
-    public static double metric(URI base, String linePrefix) {
+    public static double metric(App.Running app, String linePrefix) {
+        URI base = observe(app);
         try {
             HttpResponse<String> res = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(base.resolve("/observe/metrics")).header("Accept", "text/plain").build(),

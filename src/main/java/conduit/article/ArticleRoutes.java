@@ -3,6 +3,7 @@ package conduit.article;
 import conduit.common.Change;
 import conduit.common.Page;
 import conduit.web.Auth;
+import conduit.web.Idempotency;
 import conduit.web.JsonBody;
 import conduit.web.Params;
 import conduit.web.Responses;
@@ -11,45 +12,42 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /api/articles}, the feed, single articles and favourites. */
+/** Mounted at {@code /api/articles}: lists, the feed, single articles and favourites. */
 public final class ArticleRoutes implements HttpService {
     private final ArticleService articles;
+    private final ArticleViews views;
     private final Auth auth;
+    private final Idempotency idempotency;
 
-    public ArticleRoutes(ArticleService articles, Auth auth) {
+    public ArticleRoutes(ArticleService articles, ArticleViews views, Auth auth, Idempotency idempotency) {
         this.articles = articles;
+        this.views = views;
         this.auth = auth;
+        this.idempotency = idempotency;
     }
 
     @Override
     public void routing(HttpRules rules) {
         // The feed before {slug}: "feed" is not an article.
-        rules.get("/api/articles/feed", this::feed)
-                .get("/api/articles", this::list)
-                .post("/api/articles", this::create)
-                .get("/api/articles/{slug}", this::get)
-                .put("/api/articles/{slug}", this::update)
-                .delete("/api/articles/{slug}", this::delete)
-                .post("/api/articles/{slug}/favorite", this::favorite)
-                .delete("/api/articles/{slug}/favorite", this::unfavorite);
+        rules.get("/feed", this::feed)
+                .get("/", this::list)
+                .post("/", this::create)
+                .get("/{slug}", this::get)
+                .put("/{slug}", this::update)
+                .delete("/{slug}", this::delete)
+                .post("/{slug}/favorite", this::favorite)
+                .delete("/{slug}/favorite", this::unfavorite);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         ArticleFilter filter = new ArticleFilter(Params.query(req, "author"), Params.query(req, "tag"),
                 Params.query(req, "favorited"), false);
-        Page page = Params.page(req, Page.DEFAULT_LIMIT);
-        long viewer = auth.viewerId(req);
-        if (ArticleService.cachesList(filter, viewer, page)) {
-            Responses.okJson(res, articles.publicListJson(page));
-        } else {
-            Responses.ok(res, ArticleJson.Listing.of(articles.list(filter, viewer, page)));
-        }
+        Responses.okJson(res, views.list(filter, auth.viewerId(req), Params.page(req, Page.DEFAULT_LIMIT)));
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
         long me = auth.required(req).userId();
-        Page page = Params.page(req, Page.DEFAULT_LIMIT);
-        Responses.ok(res, ArticleJson.Listing.of(articles.list(ArticleFilter.FEED, me, page)));
+        Responses.okJson(res, views.feed(me, Params.page(req, Page.DEFAULT_LIMIT)));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -57,17 +55,12 @@ public final class ArticleRoutes implements HttpService {
         JsonBody body = JsonBody.read(req, "article");
         ArticleService.Draft draft = new ArticleService.Draft(body.string("title"), body.string("description"),
                 body.string("body"), body.strings("tagList", ArticleService.MAX_TAGS));
-        Responses.created(res, ArticleJson.single(articles.create(me, draft)));
+        idempotency.create(req, res, "user:" + me, body.raw(),
+                requestKey -> Idempotency.created(ArticleJson.single(articles.create(me, draft, requestKey))));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        String slug = Params.path(req, "slug");
-        long viewer = auth.viewerId(req);
-        if (viewer == 0) {
-            Responses.okJson(res, articles.publicJson(slug));
-        } else {
-            Responses.ok(res, ArticleJson.single(articles.get(slug, viewer)));
-        }
+        Responses.okJson(res, views.article(Params.path(req, "slug"), auth.viewerId(req)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {

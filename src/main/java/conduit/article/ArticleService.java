@@ -1,18 +1,17 @@
 package conduit.article;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-import conduit.cache.QueryCache;
-import conduit.cache.Scopes;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Page;
 import conduit.common.Text;
-import conduit.db.Duplicates;
+import conduit.common.WriteEvents;
+import conduit.db.SqlErrors;
+import conduit.tag.TagStore;
 
 /** Articles: writing, editing, deleting, listing and favouriting. */
 public final class ArticleService {
@@ -35,43 +34,49 @@ public final class ArticleService {
     public record Listing(List<Article> articles, long articlesCount) {
     }
 
-    /** Anonymous views of the global list are cached up to this offset (the pages people read). */
-    static final int CACHED_OFFSETS = 100;
-
     private final ArticleStore store;
-    private final QueryCache cache;
+    private final TagStore tagStore;
+    private final FavoriteStore favorites;
+    private final WriteEvents events;
 
-    public ArticleService(ArticleStore store, QueryCache cache) {
+    public ArticleService(ArticleStore store, TagStore tagStore, FavoriteStore favorites, WriteEvents events) {
         this.store = store;
-        this.cache = cache;
+        this.tagStore = tagStore;
+        this.favorites = favorites;
+        this.events = events;
     }
 
-    public Article create(long authorId, Draft draft) {
+    /**
+     * @param requestKey the key of the client's request (idempotent retries), or null: a create
+     *                   with a key that is already stored answers with that article instead
+     */
+    public Article create(long authorId, Draft draft, String requestKey) {
         String title = Text.required("title", draft.title(), MAX_TITLE);
         String description = Text.required("description", draft.description(), MAX_DESCRIPTION);
         String body = Text.required("body", draft.body(), MAX_BODY);
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
-        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now);
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS);
+        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now, requestKey);
+        events.articleCreated(authorId);
         return store.bySlugFresh(slug, authorId);
     }
 
     private String insertWithUniqueSlug(long authorId, String title, String description, String body,
-                                        List<String> tags, long now) {
+                                        List<String> tags, long now, String requestKey) {
         for (int attempt = 0; ; attempt++) {
             String slug = Slugs.of(title);
-            List<Long> tagIds = store.tagIds(tags);
+            List<Long> tagIds = tagStore.idsOf(tags);
             try {
-                store.database().inTransaction(tx -> {
-                    long id = store.insert(tx, slug, title, description, body, authorId, now);
-                    store.addTags(tx, id, tagIds);
-                    return id;
-                });
+                store.create(slug, title, description, body, authorId, now, tagIds, requestKey);
                 return slug;
             } catch (RuntimeException e) {
+                String duplicate = SqlErrors.duplicateKey(e).orElse("");
+                if (requestKey != null && duplicate.contains("request_key")) {
+                    // The same request committed before (its answer was lost): that article is the answer.
+                    return store.slugOfRequest(requestKey).orElseThrow(() -> e);
+                }
                 // 8 random base-36 characters collide about once in 2.8e12 slugs of one title.
-                if (attempt >= 2 || Duplicates.violation(e).filter(m -> m.contains("slug")).isEmpty()) {
+                if (attempt >= 2 || !duplicate.contains("slug")) {
                     throw e;
                 }
             }
@@ -80,12 +85,6 @@ public final class ArticleService {
 
     public Article get(String slug, long viewerId) {
         return store.bySlug(checkedSlug(slug), viewerId).orElseThrow(ArticleService::notFound);
-    }
-
-    /** The article as an anonymous visitor sees it, as JSON: cached, since it has no per-user fields to leak. */
-    public byte[] publicJson(String slug) {
-        String checked = checkedSlug(slug);
-        return cache.json("article:" + checked, Scopes.article(checked), () -> ArticleJson.single(get(checked, 0)));
     }
 
     public Article update(long userId, String slug, Edit edit) {
@@ -104,71 +103,48 @@ public final class ArticleService {
         String newSlug = title.equals(article.title()) ? article.slug() : Slugs.of(title);
         // Millisecond timestamps: an edit right after creation must still move updatedAt forward.
         long updatedAt = Math.max(Clock.now(), article.updatedAt() + 1);
-        List<Long> newTagIds = tags == null ? null : store.tagIds(tags);
-        store.database().inTransaction(tx -> {
-            store.update(tx, article.id(), newSlug, title, description, body, updatedAt);
-            if (newTagIds != null) {
-                store.setTags(tx, article.id(), newTagIds);
-            }
-            return null;
-        });
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(article.slug()));
+        List<Long> newTagIds = tags == null ? null : tagStore.idsOf(tags);
+        store.update(article.id(), newSlug, title, description, body, updatedAt, newTagIds);
+        events.articleEdited(article.slug());
         return store.bySlugFresh(newSlug, userId);
     }
 
     public void delete(long userId, String slug) {
         store.delete(owned(slug, userId).id());
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug));
+        events.articleDeleted(slug);
     }
 
-    public Listing list(ArticleFilter filter, long viewerId, Page page) {
+    /**
+     * A page of articles as the viewer sees them. {@code count} is how many match in all
+     * ({@link #count}); the caller may have it cached, since it is the same for every viewer.
+     */
+    public Listing list(ArticleFilter filter, long viewerId, Page page, long count) {
         if (filter.feed() && viewerId == 0) {
             throw Failure.missingToken();
         }
-        return load(filter, viewerId, page);
-    }
-
-    /** True for the pages {@link #publicListJson} serves from the cache: the global list's first pages, anonymous. */
-    public static boolean cachesList(ArticleFilter filter, long viewerId, Page page) {
-        return viewerId == 0 && filter.equals(ArticleFilter.ALL) && page.offset() < CACHED_OFFSETS;
-    }
-
-    /** A page of the global list as an anonymous visitor sees it, as JSON, through the cache. */
-    public byte[] publicListJson(Page page) {
-        return cache.json("articles:" + page.limit() + ":" + page.offset(), Scopes.LISTS,
-                () -> ArticleJson.Listing.of(load(ArticleFilter.ALL, 0, page)));
-    }
-
-    private Listing load(ArticleFilter filter, long viewerId, Page page) {
-        long count = count(filter, viewerId);
         List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page);
         return new Listing(articles, count);
     }
 
-    /**
-     * How many articles match. COUNT(*) reads every matching index entry (all articles, for the
-     * global list), and the answer is the same for every viewer except in the feed: so it is
-     * cached with the lists, and invalidated with them.
-     */
-    private long count(ArticleFilter filter, long viewerId) {
-        if (filter.feed()) {
-            return store.count(filter, viewerId);
+    /** How many articles match (for a feed, the viewer's). */
+    public long count(ArticleFilter filter, long viewerId) {
+        if (filter.feed() && viewerId == 0) {
+            throw Failure.missingToken();
         }
-        byte[] json = cache.json("count:" + filter.key(), Scopes.LISTS, () -> store.count(filter, 0));
-        return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
+        return store.count(filter, viewerId);
     }
 
     public Article favorite(long userId, String slug) {
         long id = idOf(slug);
-        store.favorite(userId, id, Clock.now());
-        cache.invalidate(Scopes.LISTS, Scopes.article(slug));
+        favorites.favorite(userId, id, Clock.now());
+        events.favoriteChanged(userId, slug);
         return store.bySlugFresh(slug, userId);
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
-        store.unfavorite(userId, id);
-        cache.invalidate(Scopes.LISTS, Scopes.article(slug));
+        favorites.unfavorite(userId, id);
+        events.favoriteChanged(userId, slug);
         return store.bySlugFresh(slug, userId);
     }
 
@@ -207,7 +183,8 @@ public final class ArticleService {
         return new ArrayList<>(tags);
     }
 
-    private static String checkedSlug(String slug) {
+    /** The slug when it could name an article; 404 at once when it cannot (empty, or longer than the column). */
+    static String checkedSlug(String slug) {
         if (slug == null || slug.isEmpty() || slug.length() > 255) {
             throw notFound();
         }

@@ -1,25 +1,22 @@
 package conduit.article;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import conduit.common.Page;
 import conduit.db.Database;
 import conduit.db.Rows;
 import conduit.profile.Profile;
+import conduit.tag.TagStore;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbStatementQuery;
 
 /**
- * SQL for articles, their tags and favourites. Every list is three statements whatever the page
- * size (count, page, tags of the page): no query per row.
+ * SQL for articles. Every list is two statements whatever the page size (the page, the tags of
+ * the page): no query per row. Writes that span several tables run in one transaction here.
  */
 public final class ArticleStore {
     /** The row facts that ownership checks and updates need. */
@@ -37,9 +34,11 @@ public final class ArticleStore {
     private static final String NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC";
 
     private final Database db;
+    private final TagStore tags;
 
-    public ArticleStore(Database db) {
+    public ArticleStore(Database db, TagStore tags) {
         this.db = db;
+        this.tags = tags;
     }
 
     public Optional<Article> bySlug(DbExecute exec, String slug, long viewerId) {
@@ -49,7 +48,7 @@ public final class ArticleStore {
                 .execute();
         return row.map(r -> {
             long id = Rows.longValue(r, "id");
-            return article(r, Rows.string(r, "body"), tagsOf(exec, List.of(id)).getOrDefault(id, List.of()));
+            return article(r, Rows.string(r, "body"), TagStore.namesOf(exec, List.of(id)).getOrDefault(id, List.of()));
         });
     }
 
@@ -59,7 +58,7 @@ public final class ArticleStore {
 
     /** Re-reads from the writer: the answer to a write must show that write. */
     public Article bySlugFresh(String slug, long viewerId) {
-        return bySlug(db.write(), slug, viewerId).orElseThrow();
+        return db.write(exec -> bySlug(exec, slug, viewerId)).orElseThrow();
     }
 
     public long count(ArticleFilter filter, long viewerId) {
@@ -98,10 +97,10 @@ public final class ArticleStore {
                 return List.<Article>of();
             }
             List<Long> ids = rows.stream().map(r -> Rows.longValue(r, "id")).toList();
-            Map<Long, List<String>> tags = tagsOf(exec, ids);
+            Map<Long, List<String>> names = TagStore.namesOf(exec, ids);
             List<Article> out = new ArrayList<>(rows.size());
             for (DbRow r : rows) {
-                out.add(article(r, null, tags.getOrDefault(Rows.longValue(r, "id"), List.of())));
+                out.add(article(r, null, names.getOrDefault(Rows.longValue(r, "id"), List.of())));
             }
             return out;
         });
@@ -139,32 +138,16 @@ public final class ArticleStore {
         }
     }
 
-    /** The tags of each article, alphabetical. */
-    private static Map<Long, List<String>> tagsOf(DbExecute exec, List<Long> articleIds) {
-        String marks = articleIds.stream().map(id -> "?").collect(Collectors.joining(","));
-        List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
-                        + " WHERE at.article_id IN (" + marks + ")")
-                .params(new ArrayList<Object>(articleIds))
-                .execute()
-                .toList();
-        Map<Long, List<String>> out = new HashMap<>();
-        for (DbRow r : rows) {
-            out.computeIfAbsent(Rows.longValue(r, "article_id"), k -> new ArrayList<>()).add(Rows.string(r, "name"));
-        }
-        out.values().forEach(Collections::sort);
-        return out;
-    }
-
     public Optional<Owned> owned(String slug) {
-        return db.write().get("SELECT id, author_id, slug, title, description, created_at, updated_at FROM articles WHERE slug = ?", slug)
+        return db.write(exec -> exec.get("SELECT id, author_id, slug, title, description, created_at, updated_at FROM articles WHERE slug = ?", slug)
                 .map(r -> new Owned(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"),
                         Rows.string(r, "title"), Rows.string(r, "description"),
-                        Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at")));
+                        Rows.longValue(r, "created_at"), Rows.longValue(r, "updated_at"))));
     }
 
     /** The article's id, when the slug exists, from the writer: for a write that follows. */
     public Optional<Long> idOf(String slug) {
-        return idOf(db.write(), slug);
+        return db.write(exec -> idOf(exec, slug));
     }
 
     /** From the reader (read-your-writes applies): for a read that follows. */
@@ -176,100 +159,60 @@ public final class ArticleStore {
         return exec.get("SELECT id FROM articles WHERE slug = ?", slug).map(r -> Rows.longValue(r, "id"));
     }
 
-    public long insert(DbExecute tx, String slug, String title, String description, String body, long authorId, long now) {
-        return Rows.insertedId(tx.createInsert("""
-                        INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
-                        VALUES (:slug, :title, :description, :body, :author, :now, :now)""")
-                .addParam("slug", slug)
-                .addParam("title", title)
-                .addParam("description", description)
-                .addParam("body", body)
-                .addParam("author", authorId)
-                .addParam("now", now));
-    }
-
-    /** Updates the given columns; a null body keeps the stored one. */
-    public void update(DbExecute tx, long id, String slug, String title, String description, String body, long updatedAt) {
-        tx.createUpdate("""
-                        UPDATE articles SET slug = :slug, title = :title, description = :description,
-                               body = COALESCE(:body, body), updated_at = :updated
-                        WHERE id = :id""")
-                .addParam("slug", slug)
-                .addParam("title", title)
-                .addParam("description", description)
-                .addParam("body", body)
-                .addParam("updated", updatedAt)
-                .addParam("id", id)
-                .execute();
-    }
-
     /**
-     * The ids of the named tags, creating the missing ones. Runs outside the article's transaction,
-     * each statement committed on its own: tag rows are shared by every article, and holding
-     * their locks inside article transactions made concurrent creates deadlock (scripts/bench).
-     * A tag left without articles is harmless: the tag list shows only tags in use.
+     * Inserts the article and links its tags in one transaction; the tags' ids come from
+     * {@link TagStore#idsOf}, created beforehand outside it (see there why).
+     *
+     * @return the new article's id
      */
-    public List<Long> tagIds(List<String> tags) {
-        if (tags.isEmpty()) {
-            return List.of();
-        }
-        // Two statements whatever the number of tags. The names arrive sorted, so concurrent
-        // creates take the unique index's locks in the same order.
-        Object[] names = tags.toArray();
-        String marks = tags.stream().map(t -> "?").collect(Collectors.joining(", "));
-        db.write().insert("INSERT IGNORE INTO tags (name) VALUES " + marks.replace("?", "(?)"), names);
-        Map<String, Long> found = new HashMap<>();
-        try (Stream<DbRow> rows = db.write().query("SELECT id, name FROM tags WHERE name IN (" + marks + ")", names)) {
-            rows.forEach(r -> found.put(Rows.string(r, "name"), Rows.longValue(r, "id")));
-        }
-        List<Long> ids = new ArrayList<>(tags.size());
-        for (String tag : tags) {
-            Long id = found.get(tag);
-            // The collation (utf8mb4_bin) compares as Java does for the names JsonBody and
-            // ArticleService let through; should it ever differ, the database compares this one.
-            ids.add(id != null ? id : db.write().get("SELECT id FROM tags WHERE name = ?", tag)
-                    .map(r -> Rows.longValue(r, "id")).orElseThrow());
-        }
-        return ids;
+    public long create(String slug, String title, String description, String body, long authorId, long now, List<Long> tagIds,
+                       String requestKey) {
+        return db.inTransaction(tx -> {
+            long id = Rows.insertedId(tx.createInsert("""
+                            INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at, request_key)
+                            VALUES (:slug, :title, :description, :body, :author, :now, :now, :key)""")
+                    .addParam("key", requestKey)
+                    .addParam("slug", slug)
+                    .addParam("title", title)
+                    .addParam("description", description)
+                    .addParam("body", body)
+                    .addParam("author", authorId)
+                    .addParam("now", now));
+            tags.link(tx, id, tagIds);
+            return id;
+        });
     }
 
-    /** Replaces the article's tags. */
-    public void setTags(DbExecute tx, long articleId, List<Long> tagIds) {
-        tx.createDelete("DELETE FROM article_tags WHERE article_id = :id").addParam("id", articleId).execute();
-        addTags(tx, articleId, tagIds);
+    /** Updates the given columns in one transaction; a null body keeps the stored one, null tag ids keep the tags. */
+    public void update(long id, String slug, String title, String description, String body, long updatedAt, List<Long> tagIds) {
+        db.inTransaction(tx -> {
+            tx.createUpdate("""
+                            UPDATE articles SET slug = :slug, title = :title, description = :description,
+                                   body = COALESCE(:body, body), updated_at = :updated
+                            WHERE id = :id""")
+                    .addParam("slug", slug)
+                    .addParam("title", title)
+                    .addParam("description", description)
+                    .addParam("body", body)
+                    .addParam("updated", updatedAt)
+                    .addParam("id", id)
+                    .execute();
+            if (tagIds != null) {
+                tags.replaceLinks(tx, id, tagIds);
+            }
+            return null;
+        });
     }
 
-    /** Tags a new article, in one statement (no DELETE first: on InnoDB even a delete of nothing takes a gap lock). */
-    public void addTags(DbExecute tx, long articleId, List<Long> tagIds) {
-        if (tagIds.isEmpty()) {
-            return;
-        }
-        String rows = tagIds.stream().map(id -> "(?, ?)").collect(Collectors.joining(", "));
-        Object[] params = new Object[tagIds.size() * 2];
-        for (int i = 0; i < tagIds.size(); i++) {
-            params[2 * i] = articleId;
-            params[2 * i + 1] = tagIds.get(i);
-        }
-        tx.insert("INSERT INTO article_tags (article_id, tag_id) VALUES " + rows, params);
+    /** The slug of the article a request created, from the writer (for its retry). */
+    public java.util.Optional<String> slugOfRequest(String requestKey) {
+        return db.write(exec -> exec.get("SELECT slug FROM articles WHERE request_key = ?", requestKey)
+                .map(r -> Rows.string(r, "slug")));
     }
 
     /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */
     public void delete(long id) {
-        db.write().createDelete("DELETE FROM articles WHERE id = :id").addParam("id", id).execute();
-    }
-
-    public void favorite(long userId, long articleId, long now) {
-        db.write().createInsert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (:u, :a, :now)")
-                .addParam("u", userId).addParam("a", articleId).addParam("now", now).execute();
-    }
-
-    public void unfavorite(long userId, long articleId) {
-        db.write().createDelete("DELETE FROM favorites WHERE user_id = :u AND article_id = :a")
-                .addParam("u", userId).addParam("a", articleId).execute();
-    }
-
-    public Database database() {
-        return db;
+        db.write(exec -> exec.createDelete("DELETE FROM articles WHERE id = :id").addParam("id", id).execute());
     }
 
     private static Article article(DbRow r, String body, List<String> tags) {

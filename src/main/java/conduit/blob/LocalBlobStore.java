@@ -33,7 +33,7 @@ import conduit.crypto.KeyFile;
  */
 public final class LocalBlobStore implements BlobStore {
     /** Where {@link LocalFileRoutes} serves the files. */
-    public static final String ROUTE = "/files/";
+    public static final String ROUTE = "/files";
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
     private static final int MAX_KEY = 512;
     private static final int MAX_TYPE = 200;
@@ -203,7 +203,7 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     private URI url(String key, long expires, String signature) {
-        return URI.create(base + ROUTE + key + "?expires=" + expires + "&signature=" + signature);
+        return URI.create(base + ROUTE + "/" + key + "?expires=" + expires + "&signature=" + signature);
     }
 
     private static long expiry(Duration ttl) {

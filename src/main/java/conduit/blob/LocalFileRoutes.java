@@ -36,8 +36,8 @@ public final class LocalFileRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.put(LocalBlobStore.ROUTE + "{+key}", this::put)
-                .get(LocalBlobStore.ROUTE + "{+key}", this::get);
+        rules.put("/{+key}", this::put)
+                .get("/{+key}", this::get);
     }
 
     private void put(ServerRequest req, ServerResponse res) {

@@ -141,7 +141,7 @@ public final class S3BlobStore implements BlobStore {
             }
             throw unavailableIfServerSide(e);
         } catch (SdkClientException e) {
-            throw Failure.unavailable("files");
+            throw Failure.unavailable("files", e);
         }
     }
 
@@ -152,7 +152,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (S3Exception e) {
             throw unavailableIfServerSide(e);
         } catch (SdkClientException e) {
-            throw Failure.unavailable("files");
+            throw Failure.unavailable("files", e);
         }
     }
 
@@ -164,7 +164,7 @@ public final class S3BlobStore implements BlobStore {
 
     /** S3 being down or throttling is a retryable 503; anything else (access denied, ...) a bug. */
     private static RuntimeException unavailableIfServerSide(S3Exception e) {
-        return e.statusCode() >= 500 || e.statusCode() == 429 ? Failure.unavailable("files") : e;
+        return e.statusCode() >= 500 || e.statusCode() == 429 ? Failure.unavailable("files", e) : e;
     }
 
     private String objectKey(String key) {

@@ -1,26 +1,19 @@
 package conduit.blob;
 
-import java.net.URI;
 import java.util.Map;
 
 import conduit.common.Clock;
-import conduit.common.Failure;
 import conduit.web.Auth;
+import conduit.web.Idempotency;
 import conduit.web.JsonBody;
 import conduit.web.Caller;
 import conduit.web.Responses;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/**
- * {@code POST /api/uploads} (signed in): permission to upload one image straight to storage;
- * {@code GET /api/images/{key}} (public): the stable image URL, redirecting to a fresh
- * presigned GET.
- */
+/** Mounted at {@code /api/uploads}: {@code POST} (signed in) grants one image upload straight to storage. */
 public final class UploadRoutes implements HttpService {
 
     /** The answer to {@code POST /api/uploads}. */
@@ -34,34 +27,27 @@ public final class UploadRoutes implements HttpService {
 
     private final UploadService uploads;
     private final Auth auth;
+    private final Idempotency idempotency;
 
-    public UploadRoutes(UploadService uploads, Auth auth) {
+    public UploadRoutes(UploadService uploads, Auth auth, Idempotency idempotency) {
         this.uploads = uploads;
         this.auth = auth;
+        this.idempotency = idempotency;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/uploads", this::start)
-                .get("/api/images/{+key}", this::image);
+        rules.post("/", this::start);
     }
 
     private void start(ServerRequest req, ServerResponse res) {
         Caller caller = auth.required(req);
         // Upload requests are a few fields: a small body limit.
         JsonBody body = JsonBody.read(req, "upload", 4096);
-        UploadService.Upload upload = uploads.start(caller.userId(), body.string("contentType"),
-                body.integer("contentLength"), body.string("purpose"));
-        Responses.created(res, UploadView.of(upload));
-    }
-
-    private void image(ServerRequest req, ServerResponse res) {
-        URI location = uploads.image(req.path().pathParameters().get("key"))
-                .orElseThrow(() -> Failure.notFound("image"));
-        // Private: the URL carries a signature. Cached a bit shorter than the signature lives, so
-        // a cached redirect never leads to an expired URL.
-        res.header(HeaderNames.CACHE_CONTROL, "private, max-age=" + uploads.redirectMaxAge().toSeconds());
-        res.header(HeaderNames.LOCATION, location.toString());
-        res.status(Status.FOUND_302).send();
+        String type = body.string("contentType");
+        Long length = body.integer("contentLength");
+        String purpose = body.string("purpose");
+        idempotency.create(req, res, "user:" + caller.userId(), body.raw(),
+                requestKey -> Idempotency.created(UploadView.of(uploads.start(caller.userId(), type, length, purpose))));
     }
 }

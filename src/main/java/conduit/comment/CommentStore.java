@@ -24,14 +24,21 @@ public final class CommentStore {
         this.db = db;
     }
 
-    public long insert(long articleId, long authorId, String body, long now) {
-        return Rows.insertedId(db.write().createInsert("""
-                        INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
-                        VALUES (:article, :author, :body, :now, :now)""")
+    public long insert(long articleId, long authorId, String body, long now, String requestKey) {
+        return db.write(exec -> Rows.insertedId(exec.createInsert("""
+                        INSERT INTO comments (article_id, author_id, body, created_at, updated_at, request_key)
+                        VALUES (:article, :author, :body, :now, :now, :key)""")
+                .addParam("key", requestKey)
                 .addParam("article", articleId)
                 .addParam("author", authorId)
                 .addParam("body", body)
-                .addParam("now", now));
+                .addParam("now", now)));
+    }
+
+    /** The comment a request created, from the writer (for its retry). */
+    public Optional<Long> idOfRequest(String requestKey) {
+        return db.write(exec -> exec.get("SELECT id FROM comments WHERE request_key = ?", requestKey)
+                .map(r -> Rows.longValue(r, "id")));
     }
 
     /** Oldest first, as a conversation reads. */
@@ -48,7 +55,7 @@ public final class CommentStore {
 
     /** Read from the writer: the answer to a write must show that write. */
     public Comment byIdFresh(long id, long viewerId) {
-        return byId(db.write(), id, viewerId).orElseThrow();
+        return db.write(exec -> byId(exec, id, viewerId)).orElseThrow();
     }
 
     private static Optional<Comment> byId(DbExecute exec, long id, long viewerId) {
@@ -61,12 +68,12 @@ public final class CommentStore {
 
     /** The comment's author, when the comment exists on that article. */
     public Optional<Long> authorOf(long articleId, long commentId) {
-        return db.write().get("SELECT author_id FROM comments WHERE id = ? AND article_id = ?", commentId, articleId)
-                .map(r -> Rows.longValue(r, "author_id"));
+        return db.write(exec -> exec.get("SELECT author_id FROM comments WHERE id = ? AND article_id = ?", commentId, articleId)
+                .map(r -> Rows.longValue(r, "author_id")));
     }
 
     public void delete(long commentId) {
-        db.write().createDelete("DELETE FROM comments WHERE id = :id").addParam("id", commentId).execute();
+        db.write(exec -> exec.createDelete("DELETE FROM comments WHERE id = :id").addParam("id", commentId).execute());
     }
 
     private static Comment comment(DbRow r) {

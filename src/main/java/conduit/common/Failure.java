@@ -18,12 +18,13 @@ public final class Failure extends RuntimeException {
     private final long retryAfterSeconds;
 
     public Failure(Kind kind, String field, String message) {
-        this(kind, field, message, 0);
+        this(kind, field, message, 0, null);
     }
 
-    private Failure(Kind kind, String field, String message, long retryAfterSeconds) {
-        // No stack trace: these are expected outcomes on hot paths, not bugs.
-        super(field + " " + message, null, false, false);
+    private Failure(Kind kind, String field, String message, long retryAfterSeconds, Throwable cause) {
+        // No stack trace of its own: these are expected outcomes on hot paths, not bugs. An
+        // infrastructure failure keeps its cause, which the edge logs once.
+        super(field + " " + message, cause, false, false);
         this.kind = kind;
         this.errors = Map.of(field, List.of(message));
         this.retryAfterSeconds = retryAfterSeconds;
@@ -65,18 +66,24 @@ public final class Failure extends RuntimeException {
         return new Failure(Kind.UNAUTHORIZED, "credentials", "invalid");
     }
 
-    public static Failure unavailable(String what) {
-        return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable", 1);
+    /** 503 + Retry-After: a tier this request needs failed; {@code cause} says how (kept for the log). */
+    public static Failure unavailable(String what, Throwable cause) {
+        return new Failure(Kind.UNAVAILABLE, what, "is temporarily unavailable", 1, cause);
     }
 
     /** 503 + Retry-After: the server is at a capacity limit that will pass. */
     public static Failure busy(String field, String message) {
-        return new Failure(Kind.UNAVAILABLE, field, message, 1);
+        return new Failure(Kind.UNAVAILABLE, field, message, 1, null);
+    }
+
+    /** 409 + Retry-After: a conflict that passes by itself (the same request is still running). */
+    public static Failure conflictRetry(String field, String message) {
+        return new Failure(Kind.CONFLICT, field, message, 1, null);
     }
 
     public static Failure rateLimited(long retryAfterSeconds) {
         return new Failure(Kind.RATE_LIMITED, "login", "too many attempts, retry in " + retryAfterSeconds + " s",
-                retryAfterSeconds);
+                retryAfterSeconds, null);
     }
 
     /** Seconds the client should wait before retrying (429, 503), or 0. */

@@ -10,17 +10,20 @@ import java.nio.file.Path;
 public final class KeyTier implements AutoCloseable {
     private final KeyProvider provider;
     private final EmailProtection emails;
+    private final BlindIndex requestKeys;
 
-    private KeyTier(KeyProvider provider, EmailProtection emails) {
+    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys) {
         this.provider = provider;
         this.emails = emails;
+        this.requestKeys = requestKeys;
     }
 
     /** @param kmsKeyId null for the local key file; @param kmsEndpoint null for the real KMS */
     public static KeyTier start(String kmsKeyId, URI kmsEndpoint, Path dataDir, WrappedKeyStore wrappedKeys) {
         KeyProvider provider = kmsKeyId == null ? LocalKeyProvider.open(dataDir) : KmsKeyProvider.create(kmsKeyId, kmsEndpoint);
         try {
-            return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT));
+            return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT),
+                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"));
         } catch (DecryptionFailedException e) {
             provider.close();
             throw new IllegalStateException("The database's keys were wrapped by another master key than this "
@@ -34,6 +37,14 @@ public final class KeyTier implements AutoCloseable {
 
     public EmailProtection emails() {
         return emails;
+    }
+
+    /**
+     * The key that names and seals idempotency records (a stored answer may hold an email or a
+     * session token): its own key, shared by every instance through the wrapped-key table.
+     */
+    public BlindIndex requestKeys() {
+        return requestKeys;
     }
 
     @Override

@@ -1,14 +1,18 @@
 package conduit.db;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import conduit.ops.TierBreaker;
+import conduit.secrets.Logins;
 import conduit.secrets.RotatingCredentialsDataSource;
 import conduit.secrets.SecretCredentials;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.helidon.health.HealthCheckResponse;
 import io.helidon.metrics.api.Metrics;
 
 /**
@@ -19,34 +23,50 @@ public final class DataTier implements AutoCloseable {
     private final HikariConnectionPool writerPool;
     private final HikariConnectionPool readerPool;
     private final ReplicaMonitor replica;
+    private final TierBreaker writerBreaker;
+    private final TierBreaker readerBreaker;
     private final Database database;
 
-    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica, Database database) {
+    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica,
+                     TierBreaker writerBreaker, TierBreaker readerBreaker, Database database) {
         this.writerPool = writerPool;
         this.readerPool = readerPool;
         this.replica = replica;
+        this.writerBreaker = writerBreaker;
+        this.readerBreaker = readerBreaker;
         this.database = database;
     }
 
     public static DataTier start(DbSettings settings) {
-        return start(settings, null);
+        return start(settings, null, null);
     }
 
-    /** @param secret database credentials from Secrets Manager (re-read when rotated), or null for the settings' own */
-    public static DataTier start(DbSettings settings, SecretCredentials secret) {
-        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, secret);
+    /**
+     * @param secret          the app's database login from Secrets Manager (re-read when rotated), or null for the settings' own
+     * @param migrationSecret Flyway's login for DDL from Secrets Manager, or null for the settings' migration login (else the app's)
+     */
+    public static DataTier start(DbSettings settings, SecretCredentials secret, SecretCredentials migrationSecret) {
+        Logins appLogin = secret != null ? secret : Logins.fixed(settings.username(), settings.password());
+        Logins migrationLogin = migrationSecret != null ? migrationSecret
+                : settings.migrationUsername() != null ? Logins.fixed(settings.migrationUsername(), settings.migrationPassword())
+                : appLogin;
+        Migrations.run(new RotatingCredentialsDataSource(settings.writerUrl(),
+                settings.migrationDriverProperties(settings.writerUrl()), migrationLogin), settings.dbType());
+        TierBreaker writerBreaker = breaker("database-writer", settings);
+        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, appLogin);
         HikariConnectionPool reader = null;
         try {
-            Migrations.run(writer.dataSource(), settings.dbType());
             DbClient writerClient = client(writer);
             if (!settings.splitReads()) {
-                return new DataTier(writer, null, null, new Database(writerClient));
+                return new DataTier(writer, null, null, writerBreaker, null, new Database(writerClient, writerBreaker));
             }
-            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, secret);
+            TierBreaker readerBreaker = breaker("database-reader", settings);
+            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, appLogin);
             DbClient readerClient = client(reader);
-            ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, settings.replicaCheck().toMillis(),
-                    settings.maxReplicaLag().toMillis(), settings.readerBackoff().toMillis());
-            return new DataTier(writer, reader, replica, new Database(writerClient, readerClient, replica));
+            ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, readerBreaker,
+                    settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis());
+            return new DataTier(writer, reader, replica, writerBreaker, readerBreaker,
+                    new Database(writerClient, readerClient, replica, writerBreaker, readerBreaker));
         } catch (RuntimeException e) {
             writer.close();
             if (reader != null) {
@@ -56,28 +76,31 @@ public final class DataTier implements AutoCloseable {
         }
     }
 
+    /**
+     * A tier's breaker counts what says the database itself is in trouble (unreachable, read-only
+     * after a failover, timing out), and calls slower than two thirds of the statement bound.
+     */
+    private static TierBreaker breaker(String tier, DbSettings settings) {
+        return new TierBreaker(tier, SqlErrors::tierDown, settings.statementTimeout().multipliedBy(2).dividedBy(3));
+    }
+
     private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader,
-                                             SecretCredentials secret) {
+                                             Logins login) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
-        if (secret == null) {
-            config.setJdbcUrl(url);
-            config.setUsername(settings.username());
-            config.setPassword(settings.password());
-            config.setDataSourceProperties(settings.driverProperties(url));
-        } else {
-            // New connections log in with the secret's current password; an authentication
-            // failure re-reads the secret once (rotation), so the app never needs a restart.
-            config.setDataSource(new RotatingCredentialsDataSource(url, settings.driverProperties(url), secret));
-        }
+        // New connections log in with the login's current password; an authentication failure
+        // re-reads a secret once (rotation), so the app never needs a restart.
+        config.setDataSource(new RotatingCredentialsDataSource(url, settings.driverProperties(url), login));
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
-        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-        config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
+        // A request waits this long for a connection at most (then 503): under a hung database
+        // the pool empties into hung statements, and waiting longer only queues more requests.
+        config.setConnectionTimeout(settings.poolWait().toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1000, settings.poolWait().toMillis() / 2)));
         config.setReadOnly(reader);
         // Writer: fail start-up when it is unreachable, rather than serve 503s. Reader: start
         // anyway; reads use the writer until the reader answers.
-        config.setInitializationFailTimeout(reader ? -1 : settings.connectionTimeout().toMillis());
+        config.setInitializationFailTimeout(reader ? -1 : settings.loginTimeout().toMillis() + settings.poolWait().toMillis());
         // hikaricp_connections_{active,idle,pending,...}{pool="writer|reader"} on /observe/metrics.
         config.setMetricRegistry(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
         return new HikariConnectionPool(config, settings.dbType());
@@ -91,44 +114,51 @@ public final class DataTier implements AutoCloseable {
         return database;
     }
 
-    /** Readiness: the writer must answer. */
-    public HealthCheckResponse writerHealth() {
-        return poolHealth(writerPool).status(probe(writerPool)).build();
+    public TierBreaker writerBreaker() {
+        return writerBreaker;
+    }
+
+    /** The reader's breaker; null in single-database mode. The replica monitor drives it. */
+    public TierBreaker readerBreaker() {
+        return readerBreaker;
+    }
+
+    /** Probes the writer with a pooled connection; details of the pool. Throws when the writer does not answer. */
+    public Map<String, Object> writerStatus() throws SQLException {
+        try (Connection c = writerPool.dataSource().getConnection()) {
+            if (!c.isValid(1)) {
+                throw new SQLException("the writer did not answer a validation query within 1 s");
+            }
+        }
+        return poolDetails(writerPool);
     }
 
     /**
-     * The reader is a soft dependency: reads fall back to the writer, so this check never fails
-     * readiness; it reports "degraded" in its details instead.
+     * The reader as the replica monitor last saw it (no probe of its own: the monitor already
+     * reads from the reader every interval). Throws when reads are being kept off it.
      */
-    public HealthCheckResponse readerHealth() {
+    public Map<String, Object> readerStatus() {
         if (readerPool == null) {
-            return HealthCheckResponse.builder().status(true).detail("mode", "single database").build();
+            return Map.of("mode", "single database");
         }
-        // No probe here: the monitor already checks the reader, and a dead reader must not make
-        // the readiness endpoint wait for a connection timeout.
-        HealthCheckResponse.Builder builder = poolHealth(readerPool);
-        boolean usable = replica.avoidReason() == null;
-        return builder.status(true)
-                .detail("degraded", !usable)
-                .detail("reason", usable ? "none" : replica.avoidReason())
-                .detail("lagMillis", replica.lagMillis())
-                .build();
+        Map<String, Object> details = new LinkedHashMap<>(poolDetails(readerPool));
+        details.put("lagMillis", replica.lagMillis());
+        if (!readerBreaker.closed()) {
+            throw new IllegalStateException("the reader does not answer: reads use the writer");
+        }
+        if (replica.avoidReason() != null) {
+            throw new IllegalStateException("the reader lags by " + replica.lagMillis() + " ms: reads use the writer");
+        }
+        return details;
     }
 
-    private static boolean probe(HikariConnectionPool pool) {
-        try (Connection c = pool.dataSource().getConnection()) {
-            return c.isValid(1);
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static HealthCheckResponse.Builder poolHealth(HikariConnectionPool pool) {
+    private static Map<String, Object> poolDetails(HikariConnectionPool pool) {
         HikariPoolMXBean stats = pool.stats();
-        return HealthCheckResponse.builder()
-                .detail("active", stats == null ? 0 : stats.getActiveConnections())
-                .detail("idle", stats == null ? 0 : stats.getIdleConnections())
-                .detail("waiting", stats == null ? 0 : stats.getThreadsAwaitingConnection());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("active", stats == null ? 0 : stats.getActiveConnections());
+        details.put("idle", stats == null ? 0 : stats.getIdleConnections());
+        details.put("waiting", stats == null ? 0 : stats.getThreadsAwaitingConnection());
+        return details;
     }
 
     @Override

@@ -3,6 +3,7 @@ package conduit.db;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import conduit.ops.TierBreaker;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
@@ -11,29 +12,44 @@ import io.helidon.dbclient.DbTransaction;
  * The application's view of the data tier. Writes and transactions go to the writer. Reads go to
  * the reader, except when the request's session wrote recently (read-your-writes), or the reader
  * is failing or lagging past its bound: then they go to the writer, and a metric says why.
+ *
+ * <p>Each pool has a circuit breaker ({@link TierBreaker}): while a tier is down, calls that need
+ * it are answered at once. While the writer is down, reads that would have gone to it (for
+ * read-your-writes, replica lag or a fresh cache fill) are served by the reader instead:
+ * nothing new can be written meanwhile, so the reader lacks at most the writes the replica had
+ * not applied when the writer went away (metric {@code db_reads_degraded_total}).
  */
 public final class Database {
     private static final long CLOCK_MARGIN_MILLIS = 100;
     private final DbClient writer;
     private final DbClient reader;
     private final ReplicaMonitor replica;
+    private final TierBreaker writerBreaker;
+    private final TierBreaker readerBreaker;
     private final DbMetrics metrics;
 
     /** One database for reads and writes (embedded mode). */
-    public Database(DbClient single) {
-        this(single, single, null);
+    public Database(DbClient single, TierBreaker breaker) {
+        this(single, single, null, breaker, breaker);
     }
 
     /** A writer and a reader, with the monitor that decides when the reader may be used. */
-    public Database(DbClient writer, DbClient reader, ReplicaMonitor replica) {
+    public Database(DbClient writer, DbClient reader, ReplicaMonitor replica, TierBreaker writerBreaker, TierBreaker readerBreaker) {
         this.writer = writer;
         this.reader = reader;
         this.replica = replica;
+        this.writerBreaker = writerBreaker;
+        this.readerBreaker = readerBreaker;
         this.metrics = DbMetrics.global();
     }
 
-    public DbExecute write() {
-        return writer.execute();
+    /**
+     * Runs statements on the writer, outside a transaction. The work must finish with the
+     * database inside the function (collect its rows), so its time and failure count against the
+     * writer's breaker.
+     */
+    public <T> T write(Function<DbExecute, T> work) {
+        return writerBreaker.call(() -> work.apply(writer.execute()));
     }
 
     /**
@@ -41,48 +57,88 @@ public final class Database {
      * (collect its rows), so that a reader failure surfaces here and can be retried on the writer.
      */
     public <T> T read(Function<DbExecute, T> query) {
-        if (replica != null && reader != writer && useReader()) {
+        if (replica == null) {
+            return onWriter(query);
+        }
+        Target target = target();
+        if (target == Target.WRITER) {
             try {
-                T result = query.apply(reader.execute());
-                metrics.read(true);
-                return result;
+                return onWriter(query);
             } catch (RuntimeException e) {
-                if (!Connectivity.isConnectionFailure(e)) {
+                if (!(e instanceof TierBreaker.Unavailable) && !SqlErrors.tierDown(e)) {
                     throw e;
                 }
-                replica.readerFailed();
-                metrics.fallback("error");
+                return degraded(query); // the writer is down: the reader is the best there is
             }
         }
-        T result = query.apply(writer.execute());
-        metrics.read(false);
+        try {
+            T result = readerBreaker.call(() -> query.apply(reader.execute()));
+            metrics.read(true);
+            return result;
+        } catch (TierBreaker.Unavailable e) {
+            metrics.fallback("down");
+        } catch (RuntimeException e) {
+            if (!SqlErrors.unavailable(e)) {
+                throw e;
+            }
+            metrics.fallback("error");
+        }
+        return onWriter(query);
+    }
+
+    private enum Target { READER, WRITER }
+
+    private Target target() {
+        if (ReadConsistency.readFromWriter()) {
+            metrics.readYourWrites();
+            return writerBreaker.closed() ? Target.WRITER : degradedTarget();
+        }
+        String avoid = replica.avoidReason();
+        if (avoid == null) {
+            return Target.READER;
+        }
+        if (avoid.equals("lag") && !writerBreaker.closed()) {
+            return degradedTarget(); // lagging, but the writer is down: stale beats nothing
+        }
+        metrics.fallback(avoid);
+        return Target.WRITER;
+    }
+
+    private Target degradedTarget() {
+        ReadConsistency.degraded();
+        metrics.degraded();
+        return Target.READER;
+    }
+
+    private <T> T degraded(Function<DbExecute, T> query) {
+        degradedTarget();
+        T result = readerBreaker.call(() -> query.apply(reader.execute()));
+        metrics.read(true);
         return result;
     }
 
-    private boolean useReader() {
-        if (ReadConsistency.readFromWriter()) {
-            metrics.readYourWrites();
-            return false;
-        }
-        String avoid = replica.avoidReason();
-        if (avoid != null) {
-            metrics.fallback(avoid);
-            return false;
-        }
-        return true;
+    private <T> T onWriter(Function<DbExecute, T> query) {
+        T result = writerBreaker.call(() -> query.apply(writer.execute()));
+        metrics.read(false);
+        return result;
     }
 
     /**
      * Runs a loader so that its reads see every write committed before {@code since}: on the
      * reader if it has caught up that far, else on the writer. For cache fills, which must not
-     * store what a lagging replica still shows.
+     * store what a lagging replica still shows: the answer says whether the reads were fresh (a
+     * fill served by the reader because the writer is down is served, but not stored).
      */
-    public <T> T readFreshSince(long since, Supplier<T> loader) {
+    public <T> Fresh<T> readFreshSince(long since, Supplier<T> loader) {
         // Clocks of different instances agree only roughly (NTP): keep a margin.
         if (replica == null || replica.caughtUpTo() > since + CLOCK_MARGIN_MILLIS) {
-            return loader.get();
+            return new Fresh<>(loader.get(), true);
         }
         return ReadConsistency.fromWriterDuring(loader);
+    }
+
+    /** A loaded value, and whether every read behind it saw the writes it was asked to see. */
+    public record Fresh<T>(T value, boolean fresh) {
     }
 
     /**
@@ -93,9 +149,9 @@ public final class Database {
     public <T> T inTransaction(Function<DbTransaction, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return once(work);
+                return writerBreaker.call(() -> once(work));
             } catch (RuntimeException e) {
-                if (attempt >= 3 || !Duplicates.isDeadlock(e)) {
+                if (attempt >= 3 || !SqlErrors.is(e, SqlErrors.Kind.DEADLOCK)) {
                     throw e;
                 }
             }

@@ -12,6 +12,7 @@ final class DbMetrics {
     private final Counter fallbackDown;
     private final Counter fallbackLag;
     private final Counter readYourWrites;
+    private final Counter degraded;
 
     DbMetrics(MeterRegistry registry) {
         readerReads = counter(registry, "db.reads", "pool", "reader");
@@ -20,6 +21,7 @@ final class DbMetrics {
         fallbackDown = counter(registry, "db.reader.fallbacks", "reason", "down");
         fallbackLag = counter(registry, "db.reader.fallbacks", "reason", "lag");
         readYourWrites = counter(registry, "db.read.your.writes", null, null);
+        degraded = counter(registry, "db.reads.degraded", null, null);
     }
 
     static DbMetrics global() {
@@ -49,5 +51,10 @@ final class DbMetrics {
 
     void readYourWrites() {
         readYourWrites.increment();
+    }
+
+    /** A read meant for the writer went to the reader because the writer is down. */
+    void degraded() {
+        degraded.increment();
     }
 }

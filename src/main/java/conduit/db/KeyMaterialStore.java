@@ -18,13 +18,13 @@ public final class KeyMaterialStore implements WrappedKeyStore {
 
     @Override
     public Optional<byte[]> find(String name) {
-        return db.write().get("SELECT wrapped FROM key_material WHERE name = ?", name)
-                .map(r -> Base64.getDecoder().decode(Rows.string(r, "wrapped")));
+        return db.write(exec -> exec.get("SELECT wrapped FROM key_material WHERE name = ?", name)
+                .map(r -> Base64.getDecoder().decode(Rows.string(r, "wrapped"))));
     }
 
     @Override
     public boolean insertIfAbsent(String name, byte[] wrapped) {
-        return db.write().insert("INSERT IGNORE INTO key_material (name, wrapped) VALUES (?, ?)",
-                name, Base64.getEncoder().encodeToString(wrapped)) > 0;
+        return db.write(exec -> exec.insert("INSERT IGNORE INTO key_material (name, wrapped) VALUES (?, ?)",
+                name, Base64.getEncoder().encodeToString(wrapped)) > 0);
     }
 }

@@ -7,6 +7,24 @@ package conduit.db;
  * request being served on this thread, the decision taken from it.
  */
 public final class ReadConsistency {
+    /**
+     * Where this request's reads go: set means the writer. The whole life of the value, in order:
+     * <ol>
+     * <li>{@code web.EdgeFilter} starts every request with nothing set (and clears it when the
+     * request ends: Helidon serves each request on its own virtual thread, so a thread-local is
+     * request-scoped, and the clear is a safeguard should threads ever be reused);</li>
+     * <li>{@code web.Auth}, once it has found the caller's session, calls {@link #sessionSeen}:
+     * a session that wrote within the window reads from the writer;</li>
+     * <li>{@code web.Auth}, for a state-changing method, calls {@link #writing}: the rest of the
+     * request reads what it writes;</li>
+     * <li>{@link Database#readFreshSince} sets it around a cache fill that must not see a lagging
+     * replica, and restores the request's own choice afterwards;</li>
+     * <li>{@link Database#read} reads it ({@link #readFromWriter}) to choose the pool.</li>
+     * </ol>
+     * A thread-local rather than a parameter because the choice is made at the web edge and used
+     * in the stores, and threading it through every service signature would couple the domain to
+     * replication; this comment is where a reader finds it.
+     */
     private static final ThreadLocal<Boolean> FROM_WRITER = new ThreadLocal<>();
     private final long windowMillis;
 
@@ -26,17 +44,38 @@ public final class ReadConsistency {
         FROM_WRITER.set(Boolean.TRUE);
     }
 
-    /** Runs the loader with its reads on the writer, then restores the request's own choice. */
-    static <T> T fromWriterDuring(java.util.function.Supplier<T> loader) {
+    /**
+     * Set when a read meant for the writer was served by the reader because the writer is down
+     * ({@link Database}); lets a cache fill know that what it loaded may be stale.
+     */
+    private static final ThreadLocal<Boolean> DEGRADED = new ThreadLocal<>();
+
+    /**
+     * Runs the loader with its reads on the writer, then restores the request's own choice; says
+     * whether every read really went to the writer.
+     */
+    static <T> Database.Fresh<T> fromWriterDuring(java.util.function.Supplier<T> loader) {
         Boolean before = FROM_WRITER.get();
+        Boolean degradedBefore = DEGRADED.get();
         FROM_WRITER.set(Boolean.TRUE);
+        DEGRADED.remove();
         try {
-            return loader.get();
+            T value = loader.get();
+            return new Database.Fresh<>(value, DEGRADED.get() == null);
         } finally {
             if (before == null) {
                 FROM_WRITER.remove();
             }
+            if (degradedBefore == null) {
+                DEGRADED.remove();
+            } else {
+                DEGRADED.set(degradedBefore);
+            }
         }
+    }
+
+    static void degraded() {
+        DEGRADED.set(Boolean.TRUE);
     }
 
     static boolean readFromWriter() {
@@ -46,5 +85,6 @@ public final class ReadConsistency {
     /** Forgets the decision: called when the request ends (threads may be reused). */
     public static void clear() {
         FROM_WRITER.remove();
+        DEGRADED.remove();
     }
 }

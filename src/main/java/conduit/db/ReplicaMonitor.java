@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import conduit.ops.TierBreaker;
 import io.helidon.dbclient.DbClient;
 
 /**
@@ -20,27 +21,29 @@ import io.helidon.dbclient.DbClient;
  * the reader. The oldest heartbeat written but not yet visible on the reader tells how far behind
  * the reader is, measured on this instance's clock only.
  *
- * <p>A reader that fails (refused, timed out) is avoided for a back-off period, then tried again.
+ * <p>Each heartbeat read is also the reader's health probe: it drives the reader's circuit
+ * breaker ({@link TierBreaker}), which requests that fail open and only a probe that succeeds
+ * closes. The read happens even when the heartbeat write fails (the writer is down), so a
+ * reader that comes back is seen then too.
  */
 public final class ReplicaMonitor implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ReplicaMonitor.class.getName());
 
     private final DbClient writer;
     private final DbClient reader;
+    private final TierBreaker readerBreaker;
     private final long maxLagMillis;
-    private final long backoffMillis;
     private final String instanceId = UUID.randomUUID().toString();
     private final Deque<Long> unseenBeats = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
     private volatile long lagMillis;
     private volatile long caughtUpTo;
-    private volatile long readerDownUntil;
 
-    public ReplicaMonitor(DbClient writer, DbClient reader, long intervalMillis, long maxLagMillis, long backoffMillis) {
+    public ReplicaMonitor(DbClient writer, DbClient reader, TierBreaker readerBreaker, long intervalMillis, long maxLagMillis) {
         this.writer = writer;
         this.reader = reader;
+        this.readerBreaker = readerBreaker;
         this.maxLagMillis = maxLagMillis;
-        this.backoffMillis = backoffMillis;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replica-monitor");
             t.setDaemon(true);
@@ -49,20 +52,9 @@ public final class ReplicaMonitor implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beat, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Why reads must not go to the reader now, or null when they may. */
+    /** Why reads must not go to the reader now ("lag"), or null when they may (its breaker says whether it answers). */
     public String avoidReason() {
-        if (System.currentTimeMillis() < readerDownUntil) {
-            return "down";
-        }
-        if (lagMillis > maxLagMillis) {
-            return "lag";
-        }
-        return null;
-    }
-
-    /** A read on the reader failed to connect: send reads to the writer for a while. */
-    public void readerFailed() {
-        readerDownUntil = System.currentTimeMillis() + backoffMillis;
+        return lagMillis > maxLagMillis ? "lag" : null;
     }
 
     /** Every write committed on the writer before this time (this instance's clock) is on the reader. */
@@ -74,12 +66,9 @@ public final class ReplicaMonitor implements AutoCloseable {
         return lagMillis;
     }
 
-    public boolean readerUp() {
-        return System.currentTimeMillis() >= readerDownUntil;
-    }
-
     private void beat() {
         long now = System.currentTimeMillis();
+        boolean wrote = false;
         try {
             long updated = writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", now, instanceId);
             if (updated == 0) {
@@ -88,9 +77,9 @@ public final class ReplicaMonitor implements AutoCloseable {
             synchronized (unseenBeats) {
                 unseenBeats.addLast(now);
             }
+            wrote = true;
         } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "heartbeat write failed", e);
-            return; // the writer's own health check reports this
+            LOG.log(Level.DEBUG, "heartbeat write failed", e); // the writer's own probe reports this
         }
         try {
             long seen = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", instanceId)
@@ -107,13 +96,14 @@ public final class ReplicaMonitor implements AutoCloseable {
                     unseenBeats.removeLast();
                 }
             }
-            // The beat just written needs one round trip to replicate: only older beats count.
-            lagMillis = oldestUnseen == 0 || oldestUnseen == now ? 0 : System.currentTimeMillis() - oldestUnseen;
-            readerDownUntil = 0; // it answered: usable again
-
+            if (wrote) {
+                // The beat just written needs one round trip to replicate: only older beats count.
+                lagMillis = oldestUnseen == 0 || oldestUnseen == now ? 0 : System.currentTimeMillis() - oldestUnseen;
+            }
+            readerBreaker.probeSucceeded();
         } catch (RuntimeException e) {
-            if (Connectivity.isConnectionFailure(e)) {
-                readerFailed();
+            if (SqlErrors.tierDown(e)) {
+                readerBreaker.probeFailed();
             } else {
                 LOG.log(Level.WARNING, "replica heartbeat read failed", e);
             }

@@ -46,7 +46,7 @@ public final class AccessLog implements Filter {
         } finally {
             long nanos = System.nanoTime() - start;
             String method = req.prologue().method().text();
-            String route = req.matchingPattern().orElse("unmatched");
+            String route = route(req);
             int status = res.status().code();
             timers.computeIfAbsent(new Series(METHODS.contains(method) ? method : "other", route, status), AccessLog::timer)
                     .record(Duration.ofNanos(nanos));
@@ -55,6 +55,16 @@ public final class AccessLog implements Filter {
                 LOG.log(Level.INFO, "{0}", new Entry(RequestContext.requestId(), method, route, status, nanos / 1_000_000));
             }
         }
+    }
+
+    /**
+     * The route template that matched ({@code /api/articles/{slug}}), never the raw path. A
+     * service's root route mounted at a prefix reports the prefix with a trailing slash
+     * ({@code /api/articles/}): named without it, as the API documents it.
+     */
+    static String route(RoutingRequest req) {
+        String pattern = req.matchingPattern().orElse("unmatched");
+        return pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
     }
 
     private static Timer timer(Series series) {

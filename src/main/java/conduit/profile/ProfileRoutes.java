@@ -10,7 +10,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /api/profiles/{username}} and its {@code /follow}. */
+/** Mounted at {@code /api/profiles}: {@code /{username}} and its {@code /follow}. */
 public final class ProfileRoutes implements HttpService {
     private final ProfileService profiles;
     private final Auth auth;
@@ -22,9 +22,9 @@ public final class ProfileRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/profiles/{username}", this::get)
-                .post("/api/profiles/{username}/follow", this::follow)
-                .delete("/api/profiles/{username}/follow", this::unfollow);
+        rules.get("/{username}", this::get)
+                .post("/{username}/follow", this::follow)
+                .delete("/{username}/follow", this::unfollow);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -1,13 +1,16 @@
 package conduit.profile;
 
 import conduit.common.Failure;
+import conduit.common.WriteEvents;
 
 /** Profiles and following. */
 public final class ProfileService {
     private final ProfileStore store;
+    private final WriteEvents events;
 
-    public ProfileService(ProfileStore store) {
+    public ProfileService(ProfileStore store, WriteEvents events) {
         this.store = store;
+        this.events = events;
     }
 
     public Profile get(String username, long viewerId) {
@@ -20,12 +23,14 @@ public final class ProfileService {
             throw Failure.invalid("profile", "cannot follow yourself");
         }
         store.follow(followerId, target.userId());
+        events.followChanged(followerId, target.userId());
         return withFollowing(target.profile(), true);
     }
 
     public Profile unfollow(long followerId, String username) {
         ProfileStore.Found target = find(username, followerId);
         store.unfollow(followerId, target.userId());
+        events.followChanged(followerId, target.userId());
         return withFollowing(target.profile(), false);
     }
 

@@ -32,17 +32,17 @@ public final class ProfileStore {
 
     /** Idempotent: following twice is one follow. */
     public void follow(long followerId, long followeeId) {
-        db.write().createInsert("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (:a, :b, :now)")
+        db.write(exec -> exec.createInsert("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (:a, :b, :now)")
                 .addParam("a", followerId)
                 .addParam("b", followeeId)
                 .addParam("now", Clock.now())
-                .execute();
+                .execute());
     }
 
     public void unfollow(long followerId, long followeeId) {
-        db.write().createDelete("DELETE FROM follows WHERE follower_id = :a AND followee_id = :b")
+        db.write(exec -> exec.createDelete("DELETE FROM follows WHERE follower_id = :a AND followee_id = :b")
                 .addParam("a", followerId)
                 .addParam("b", followeeId)
-                .execute();
+                .execute());
     }
 }

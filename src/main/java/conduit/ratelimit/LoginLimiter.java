@@ -2,11 +2,10 @@ package conduit.ratelimit;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import conduit.common.Failure;
+import conduit.ops.TierBreaker;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -28,50 +27,59 @@ public final class LoginLimiter {
         public static final Limits DEFAULT = new Limits(10, 30, Duration.ofMinutes(1));
     }
 
+    /** Bound on the buckets one process keeps (~200 bytes each). */
+    static final int MAX_LOCAL_BUCKETS = 100_000;
     private final Function<String, Bucket> buckets;
+    /** Redis's breaker (null in process): the limiter must not wait on a Redis that is down. */
+    private final TierBreaker breaker;
     private final BucketConfiguration perAccount;
     private final BucketConfiguration perAddress;
 
-    private LoginLimiter(Limits limits, Function<String, Bucket> buckets) {
+    private LoginLimiter(Limits limits, Function<String, Bucket> buckets, TierBreaker breaker) {
         this.buckets = buckets;
+        this.breaker = breaker;
         this.perAccount = config(limits.perAccount(), limits.window());
         this.perAddress = config(limits.perAddress(), limits.window());
     }
 
     /** Buckets in Redis, shared by every instance. */
-    public static LoginLimiter redis(UnifiedJedis redis, Limits limits) {
+    public static LoginLimiter redis(UnifiedJedis redis, TierBreaker breaker, Limits limits) {
         var proxies = JedisBasedProxyManager.builderFor(redis)
                 .withKeyMapper(Mapper.STRING)
                 .withExpirationStrategy(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(limits.window()))
                 .build();
         LoginLimiter[] self = new LoginLimiter[1];
         self[0] = new LoginLimiter(limits, key -> proxies.builder().build(key,
-                () -> key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress));
+                () -> key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress), breaker);
         return self[0];
     }
 
     /** Buckets in this process (embedded mode), bounded in number. */
     public static LoginLimiter local(Limits limits) {
-        Map<String, Bucket> map = new ConcurrentHashMap<>();
+        LocalBuckets buckets = new LocalBuckets(MAX_LOCAL_BUCKETS);
         LoginLimiter[] self = new LoginLimiter[1];
-        self[0] = new LoginLimiter(limits, key -> {
-            if (map.size() > 100_000) {
-                map.clear(); // bounded memory; an attacker gains one window at most
-            }
-            return map.computeIfAbsent(key, k -> Bucket.builder()
-                    .addLimit((k.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0])
-                    .build());
-        });
+        self[0] = new LoginLimiter(limits, key -> buckets.get(key,
+                (key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0]), null);
         return self[0];
     }
 
     /** Takes one attempt for the account and the address, or throws 429 with how long to wait. */
     public void check(String account, String address) {
-        try {
+        Runnable both = () -> {
             take("conduit:rl:acct:" + account.strip().toLowerCase(Locale.ROOT));
             take("conduit:rl:addr:" + address);
-        } catch (JedisException e) {
-            throw Failure.unavailable("rate limiter");
+        };
+        if (breaker == null) {
+            both.run();
+            return;
+        }
+        try {
+            breaker.call(() -> {
+                both.run();
+                return null;
+            });
+        } catch (JedisException | TierBreaker.Unavailable e) {
+            throw Failure.unavailable("rate limiter", e);
         }
     }
 

@@ -1,18 +1,20 @@
 package conduit.redis;
 
 import java.time.Duration;
+import java.util.Map;
 
-import conduit.cache.LocalQueryCache;
-import conduit.cache.QueryCache;
-import conduit.cache.RedisQueryCache;
+import conduit.cache.ViewCache;
+import conduit.crypto.BlindIndex;
+import conduit.idempotency.IdempotencyRecords;
 import conduit.ratelimit.LoginLimiter;
-import conduit.session.InMemorySessionStore;
 import conduit.session.MeteredSessionStore;
-import conduit.session.RedisSessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
-import io.helidon.health.HealthCheckResponse;
+import conduit.session.Sessions;
+import conduit.ops.TierBreaker;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The state that makes instances interchangeable: sessions, the query cache and login rate
@@ -22,37 +24,58 @@ public final class CacheTier implements AutoCloseable {
     /** The in-process cache's share of the heap (the production heap is 96 MB; the live set ~25 MB). */
     private static final long LOCAL_CACHE_BYTES = 8L * 1024 * 1024;
     private final UnifiedJedis redis;
+    private final TierBreaker breaker;
     private final SessionStore sessions;
-    private final QueryCache cache;
+    private final ViewCache cache;
     private final LoginLimiter logins;
 
-    private CacheTier(UnifiedJedis redis, SessionStore sessions, QueryCache cache, LoginLimiter logins) {
+    private CacheTier(UnifiedJedis redis, TierBreaker breaker, SessionStore sessions, ViewCache cache, LoginLimiter logins) {
         this.redis = redis;
+        this.breaker = breaker;
         this.sessions = new MeteredSessionStore(sessions);
         this.cache = cache;
         this.logins = logins;
     }
 
     public static CacheTier start(RedisSettings settings, SessionPolicy policy, Duration cacheTtl,
-                                  LoginLimiter.Limits limits, QueryCache.FreshLoader fresh) {
+                                  LoginLimiter.Limits limits, ViewCache.FreshLoader fresh) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
-            return new CacheTier(null, new InMemorySessionStore(policy, System::currentTimeMillis),
-                    caching ? new LocalQueryCache(cacheTtl.toMillis(), LOCAL_CACHE_BYTES, fresh) : QueryCache.NONE,
+            return new CacheTier(null, null, Sessions.inMemory(policy, System::currentTimeMillis),
+                    caching ? ViewCache.local(LOCAL_CACHE_BYTES, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
                     LoginLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
         UnifiedJedis redis = RedisConnector.connect(settings);
-        return new CacheTier(redis, new RedisSessionStore(redis, policy, System::currentTimeMillis),
-                caching ? new RedisQueryCache(redis, cacheTtl.toMillis(), fresh) : QueryCache.NONE,
-                LoginLimiter.redis(redis, limits));
+        // One breaker for every use of Redis: sessions, cache and limits fail fast together.
+        // A call slower than half the client timeout counts as failing (Redis answers in < 1 ms).
+        TierBreaker breaker = new TierBreaker("redis", CacheTier::redisDown, settings.timeout().dividedBy(2));
+        return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, policy, System::currentTimeMillis),
+                caching ? ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
+                LoginLimiter.redis(redis, breaker, limits));
+    }
+
+    /** Redis itself is in trouble (unreachable, timing out, failing over), not a bad command. */
+    private static boolean redisDown(Throwable e) {
+        return e instanceof JedisException && !(e instanceof JedisDataException);
+    }
+
+    /** Idempotency records where the sessions are: Redis, or this process (16 MB at most). */
+    public IdempotencyRecords idempotency(BlindIndex keys) {
+        return redis == null ? IdempotencyRecords.inMemory(16L * 1024 * 1024, System::currentTimeMillis, keys)
+                : IdempotencyRecords.redis(redis, breaker, keys);
+    }
+
+    /** Redis's circuit breaker; null when the state is in this process. */
+    public TierBreaker breaker() {
+        return breaker;
     }
 
     public SessionStore sessions() {
         return sessions;
     }
 
-    public QueryCache cache() {
+    public ViewCache cache() {
         return cache;
     }
 
@@ -60,21 +83,16 @@ public final class CacheTier implements AutoCloseable {
         return logins;
     }
 
-    /**
-     * Redis is a soft dependency for readiness: public reads go on without it, so a Redis outage
-     * shows as "degraded" here rather than taking every instance out of the load balancer.
-     */
-    public HealthCheckResponse health() {
+    /** Pings Redis; throws when it does not answer within the client's timeout. */
+    public Map<String, Object> status() {
         if (redis == null) {
-            return HealthCheckResponse.builder().status(true).detail("mode", "in-process").build();
+            return Map.of("mode", "in-process");
         }
-        boolean up;
-        try {
-            up = "PONG".equals(redis.ping());
-        } catch (RuntimeException e) {
-            up = false;
+        String answer = redis.ping();
+        if (!"PONG".equals(answer)) {
+            throw new IllegalStateException("PING answered " + answer);
         }
-        return HealthCheckResponse.builder().status(true).detail("degraded", !up).build();
+        return Map.of("mode", redis instanceof redis.clients.jedis.RedisClusterClient ? "cluster" : "standalone");
     }
 
     @Override

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * A JDBC {@link DataSource} whose login comes from {@link SecretCredentials}, for a pool to use
+ * A JDBC {@link DataSource} whose login comes from {@link Logins} (a Secrets Manager secret, or
+ * fixed settings for Flyway's own login), for a pool to use
  * ({@code HikariConfig.setDataSource(...)}): every new pooled connection logs in with the
  * credentials in memory, and when the server refuses them (MySQL/MariaDB error 1045, SQLSTATE
  * 28000, after a rotation changed the password) the secret is read again and the login retried
@@ -25,6 +26,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * changes in the database ({@code setSecret}) a moment before the new version becomes
  * AWSCURRENT ({@code finishSecret}); logins in that window fail until a refresh after it, which
  * the pool's own retries provide.
+ *
+ * <p>Why not HikariCP 7's {@code HikariCredentialsProvider}: it supplies a login for each new
+ * connection but never learns that the database refused it, so it cannot re-read the secret on
+ * the 1045 a rotation causes; this data source retries once with the secret read again.
  */
 public final class RotatingCredentialsDataSource implements DataSource {
     private static final int ACCESS_DENIED = 1045;
@@ -32,16 +37,16 @@ public final class RotatingCredentialsDataSource implements DataSource {
 
     private final String jdbcUrl;
     private final Properties baseProperties;
-    private final SecretCredentials credentials;
+    private final Logins credentials;
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
-    public RotatingCredentialsDataSource(String jdbcUrl, SecretCredentials credentials) {
+    public RotatingCredentialsDataSource(String jdbcUrl, Logins credentials) {
         this(jdbcUrl, new Properties(), credentials);
     }
 
     /** With driver properties (never user or password: those come from the secret). */
-    public RotatingCredentialsDataSource(String jdbcUrl, Properties driverProperties, SecretCredentials credentials) {
+    public RotatingCredentialsDataSource(String jdbcUrl, Properties driverProperties, Logins credentials) {
         this.jdbcUrl = jdbcUrl;
         this.baseProperties = (Properties) driverProperties.clone();
         this.credentials = credentials;

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  * every new connection fail at once, all of them share one Secrets Manager call instead of
  * stampeding it, and a wrong secret cannot turn into a tight loop of API calls.
  */
-public final class SecretCredentials implements AutoCloseable {
+public final class SecretCredentials implements Logins, AutoCloseable {
     /** The default refresh rate limit. */
     public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +69,7 @@ public final class SecretCredentials implements AutoCloseable {
     }
 
     /** The credentials in memory, read from Secrets Manager on first use. */
+    @Override
     public DbCredentials current() {
         DbCredentials c = current;
         if (c != null) {
@@ -86,6 +87,7 @@ public final class SecretCredentials implements AutoCloseable {
      * Reads the secret again, unless it was read less than the minimum interval ago (then the
      * credentials in memory are the freshest there are).
      */
+    @Override
     public synchronized DbCredentials refresh() {
         if (current == null || nanoTime.getAsLong() - fetchedAt >= minRefreshNanos) {
             fetch();

@@ -3,10 +3,6 @@ package conduit.tag;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-
-import conduit.cache.QueryCache;
-import conduit.cache.Scopes;
 
 /** The tag cloud. */
 public final class TagService {
@@ -17,11 +13,9 @@ public final class TagService {
     public static final int MAX_TAGS = 500;
 
     private final TagStore store;
-    private final QueryCache cache;
 
-    public TagService(TagStore store, QueryCache cache) {
+    public TagService(TagStore store) {
         this.store = store;
-        this.cache = cache;
     }
 
     /** Tags in use, alphabetical. */
@@ -29,10 +23,5 @@ public final class TagService {
         List<String> tags = new ArrayList<>(store.inUse(MAX_TAGS));
         Collections.sort(tags);
         return tags;
-    }
-
-    /** {@code {"tags":[...]}}, the same for everyone, so always through the cache. */
-    public byte[] json() {
-        return cache.json("tags", Scopes.TAGS, () -> Map.of("tags", all()));
     }
 }

@@ -38,8 +38,9 @@ public final class EmailReencryption {
         long skipped = 0;
         long failed = 0;
         while (true) {
-            List<DbRow> rows = db.write().query("SELECT id, email FROM users WHERE id > ? ORDER BY id LIMIT ?", lastId, batchSize)
-                    .toList();
+            long after = lastId;
+            List<DbRow> rows = db.write(exec -> exec.query("SELECT id, email FROM users WHERE id > ? ORDER BY id LIMIT ?", after, batchSize)
+                    .toList());
             if (rows.isEmpty()) {
                 return new Result(done, skipped, failed);
             }
@@ -55,8 +56,9 @@ public final class EmailReencryption {
                     failed++;
                     continue;
                 }
-                long updated = db.write().update("UPDATE users SET email = ?, email_lookup = ? WHERE id = ? AND email = ?",
-                        emails.seal(email, id), emails.index(email), id, stored);
+                Object[] params = {emails.seal(email, id), emails.index(email), id, stored};
+                long updated = db.write(exec -> exec.update("UPDATE users SET email = ?, email_lookup = ? WHERE id = ? AND email = ?",
+                        params));
                 if (updated == 1) {
                     done++;
                 } else {

@@ -2,14 +2,14 @@ package conduit.user;
 
 import java.util.regex.Pattern;
 
-import conduit.cache.QueryCache;
 import conduit.common.Change;
 import conduit.common.Clock;
 import conduit.common.Failure;
 import conduit.common.Text;
+import conduit.common.WriteEvents;
 import conduit.crypto.BlindIndex;
 import conduit.crypto.PasswordHasher;
-import conduit.db.Duplicates;
+import conduit.db.SqlErrors;
 import conduit.session.SessionStore;
 
 /** Accounts: registration, login, the current user and changes to it. */
@@ -36,13 +36,13 @@ public final class UserService {
     private final UserStore store;
     private final SessionStore sessions;
     private final PasswordHasher passwords;
-    private final QueryCache cache;
+    private final WriteEvents events;
 
-    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, QueryCache cache) {
+    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, WriteEvents events) {
         this.store = store;
         this.sessions = sessions;
         this.passwords = passwords;
-        this.cache = cache;
+        this.events = events;
     }
 
     public Authenticated register(String username, String email, String password) {
@@ -115,7 +115,7 @@ public final class UserService {
         }
         if (!username.equals(old.username()) || !java.util.Objects.equals(bio, old.bio())
                 || !java.util.Objects.equals(image, old.image())) {
-            cache.invalidateAll(); // cached articles embed their author's public profile
+            events.profileChanged(userId);
         }
         return updated;
     }
@@ -160,7 +160,7 @@ public final class UserService {
 
     /** A concurrent registration won the race to a unique key: report it as the 409 it is. */
     private static RuntimeException duplicateOr(RuntimeException e) {
-        return Duplicates.violation(e)
+        return SqlErrors.duplicateKey(e)
                 .<RuntimeException>map(msg -> Failure.taken(msg.contains("email") ? "email" : "username"))
                 .orElse(e);
     }

@@ -44,23 +44,23 @@ public final class UserStore {
 
     /** Reads from the writer: used right after a write, and for login (never a stale password). */
     public Optional<User> byIdFresh(long id) {
-        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(this::user);
+        return db.write(exec -> exec.get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(this::user));
     }
 
     public Optional<User> byEmail(String email) {
-        return db.write().get("SELECT " + COLUMNS + " FROM users WHERE email_lookup = ?", emails.index(email)).map(this::user);
+        return db.write(exec -> exec.get("SELECT " + COLUMNS + " FROM users WHERE email_lookup = ?", emails.index(email)).map(this::user));
     }
 
     public boolean usernameTaken(String username, long exceptId) {
-        return db.write().get("SELECT id FROM users WHERE username = ? AND id <> ?", username, exceptId).isPresent();
+        return db.write(exec -> exec.get("SELECT id FROM users WHERE username = ? AND id <> ?", username, exceptId).isPresent());
     }
 
     public boolean emailTaken(String email, long exceptId) {
-        return db.write().get("SELECT id FROM users WHERE email_lookup = ? AND id <> ?", emails.index(email), exceptId).isPresent();
+        return db.write(exec -> exec.get("SELECT id FROM users WHERE email_lookup = ? AND id <> ?", emails.index(email), exceptId).isPresent());
     }
 
     public void update(User user, long now) {
-        db.write().createUpdate("""
+        db.write(exec -> exec.createUpdate("""
                         UPDATE users SET username = :username, email = :email, email_lookup = :lookup,
                                password_hash = :hash, bio = :bio, image = :image, updated_at = :now
                         WHERE id = :id""")
@@ -72,7 +72,7 @@ public final class UserStore {
                 .addParam("image", user.image())
                 .addParam("now", now)
                 .addParam("id", user.id())
-                .execute();
+                .execute());
     }
 
     private User user(DbRow row) {

@@ -8,7 +8,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
-/** Serves the OpenAPI document of the API as implemented, at {@code /api/openapi.yml}. */
+/** The OpenAPI document of the API as implemented; mounted at {@link #PATH}. */
 public final class ApiDocs implements HttpService {
     public static final String PATH = "/api/openapi.yml";
     private final byte[] document;
@@ -26,7 +26,7 @@ public final class ApiDocs implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get(PATH, (req, res) -> {
+        rules.get("/", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml; charset=utf-8");
             res.send(document);
         });

@@ -20,6 +20,7 @@ import io.helidon.webserver.http.ServerRequest;
 public final class Auth {
     /** Methods that change nothing, so need no CSRF token. */
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+    private static final System.Logger LOG = System.getLogger(Auth.class.getName());
     private final SessionStore sessions;
     private final ReadConsistency consistency;
 
@@ -60,6 +61,8 @@ public final class Auth {
             return lookup(token.get()).map(s -> new Caller(s.userId(), token.get(), header.isEmpty()));
         } catch (Failure f) {
             if (f.kind() == Failure.Kind.UNAVAILABLE) {
+                // Logged here since it goes no further: the request carries on as anonymous.
+                LOG.log(System.Logger.Level.WARNING, f.getMessage() + ": serving a public read as anonymous", f.getCause());
                 return Optional.empty();
             }
             throw f;

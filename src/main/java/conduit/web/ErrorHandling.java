@@ -5,8 +5,8 @@ import java.lang.System.Logger.Level;
 
 import conduit.common.Failure;
 import conduit.crypto.DecryptionFailedException;
-import conduit.db.Connectivity;
-import conduit.db.Duplicates;
+import conduit.db.SqlErrors;
+import conduit.ops.TierBreaker;
 import io.helidon.http.HeaderNames;
 import io.helidon.common.Weighted;
 import io.helidon.http.Status;
@@ -25,23 +25,38 @@ public final class ErrorHandling {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(Failure.class, (req, res, failure) -> respond(res, failure));
+        routing.error(Failure.class, (req, res, failure) -> {
+            if (failure.getCause() != null) {
+                // An infrastructure failure behind a 503: logged here, once, with its cause.
+                LOG.log(Level.WARNING, failure.getMessage() + " on " + req.prologue().method().text() + " "
+                        + req.matchingPattern().orElse("unmatched"), failure.getCause());
+            }
+            respond(res, failure);
+        });
         routing.error(DecryptionFailedException.class, (req, res, e) -> {
             // Stored data that fails its integrity check (tampered, or moved between rows) is a
             // server-side fault, never shown: a 500 that says what kind, and an alarm in the log.
-            LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.path().path() + ": " + e.getMessage());
+            LOG.log(Level.ERROR, "stored data failed an integrity check on " + req.prologue().method().text() + " "
+                    + req.matchingPattern().orElse("unmatched") + ": " + e.getMessage());
             Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "stored data failed an integrity check");
         });
+        routing.error(TierBreaker.Unavailable.class, (req, res, e) -> {
+            // Refused at once by an open circuit breaker; the breaker logged its opening.
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Responses.error(res, Status.SERVICE_UNAVAILABLE_503, "database", "is temporarily unavailable");
+        });
         routing.error(Exception.class, (req, res, e) -> {
-            if (Connectivity.isConnectionFailure(e) || Duplicates.isDeadlock(e)) {
-                // The database is unreachable (failover, restart): a retryable 503, not a bug.
-                LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
+            if (SqlErrors.unavailable(e)) {
+                // The database is unreachable, slow or read-only (failover, restart, a lock): a
+                // retryable 503, not a bug.
+                LOG.log(Level.WARNING, "database unavailable (" + SqlErrors.classify(e).orElseThrow() + ") on "
+                        + req.prologue().method().text() + " " + req.matchingPattern().orElse("unmatched"), e);
                 res.header(HeaderNames.RETRY_AFTER, "1");
                 Responses.error(res, Status.SERVICE_UNAVAILABLE_503, "database", "is temporarily unavailable");
                 return;
             }
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " "
-                    + req.path().path(), e);
+                    + req.matchingPattern().orElse("unmatched"), e);
             if (!res.isSent()) {
                 Responses.error(res, Status.INTERNAL_SERVER_ERROR_500, "server", "internal error");
             }

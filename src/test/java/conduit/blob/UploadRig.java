@@ -11,11 +11,14 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import conduit.db.ReadConsistency;
-import conduit.session.InMemorySessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
+import conduit.session.Sessions;
 import conduit.web.Auth;
 import conduit.web.ErrorHandling;
+import conduit.web.Idempotency;
+import conduit.crypto.BlindIndex;
+import conduit.idempotency.IdempotencyRecords;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -25,7 +28,7 @@ import io.helidon.webserver.http.HttpRouting;
  * HTTP helpers for talking to presigned URLs the way a browser does.
  */
 final class UploadRig {
-    static final SessionStore SESSIONS = new InMemorySessionStore(SessionPolicy.DEFAULT, System::currentTimeMillis);
+    static final SessionStore SESSIONS = Sessions.inMemory(SessionPolicy.DEFAULT, System::currentTimeMillis);
     private static final HttpClient HTTP = HttpClient.newHttpClient(); // follows no redirects
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,9 +45,12 @@ final class UploadRig {
             }
         });
         ErrorHandling.register(routing);
-        routing.register(new UploadRoutes(uploads, new Auth(SESSIONS, new ReadConsistency(5000))));
+        // Mounted where App mounts them.
+        routing.register("/api/uploads", new UploadRoutes(uploads, new Auth(SESSIONS, new ReadConsistency(5000)),
+                        new Idempotency(IdempotencyRecords.inMemory(1 << 20, System::currentTimeMillis, BlindIndex.of(new byte[32])))))
+                .register("/api/images", new ImageRoutes(uploads));
         if (local != null) {
-            routing.register(new LocalFileRoutes(local, UploadService.MAX_BYTES));
+            routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
         }
         ErrorHandling.registerNotFound(routing);
         // Uploads are bigger than any JSON body: the server's limit must let the largest through.

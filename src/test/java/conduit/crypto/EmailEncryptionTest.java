@@ -48,8 +48,8 @@ class EmailEncryptionTest {
 
     private static Settings settings(String keyId) {
         Settings base = Stack.mysqlSettings(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        return base.withAws(new Settings.Aws(null, "", null, null, null, "", keyId, URI.create(Stack.env("MOTO_ENDPOINT")),
-                null, null, null));
+        return base.toBuilder().aws(Settings.Aws.builder().kmsKeyId(keyId).kmsEndpoint(URI.create(Stack.env("MOTO_ENDPOINT")))
+                .build()).build();
     }
 
     private static Connection writer() throws Exception {

@@ -21,8 +21,7 @@ class DriverSettingsTest {
 
     @Test
     void mysqlConnectionsGetTheDefaultsUnlessTheUrlSetsThem() {
-        DbSettings settings = new DbSettings("jdbc:mysql://db/conduit", null, "u", "p", 2, 0, Duration.ofSeconds(1),
-                Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        DbSettings settings = DbSettings.builder().writerUrl("jdbc:mysql://db/conduit").credentials("u", "p").build();
         assertEquals("true", settings.driverProperties("jdbc:mysql://db/conduit").getProperty("cachePrepStmts"));
         assertEquals("true", settings.driverProperties("jdbc:mysql://db/conduit").getProperty("useLocalSessionState"));
         var overridden = settings.driverProperties("jdbc:mysql://db/conduit?sslMode=REQUIRED&cachePrepStmts=false");
@@ -40,16 +39,18 @@ class DriverSettingsTest {
     @EnabledIfEnvironmentVariable(named = "DB_WRITER_URL", matches = ".+", disabledReason = "needs scripts/stack up db")
     void statementsSendNoSessionHousekeeping() throws SQLException {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        DbSettings single = new DbSettings(Stack.env("DB_WRITER_URL"), null, fromEnv.db().username(), fromEnv.db().password(),
-                2, 0, Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        DbSettings single = DbSettings.builder().writerUrl(Stack.env("DB_WRITER_URL"))
+                .credentials(fromEnv.db().username(), fromEnv.db().password()).writerPoolSize(2).readerPoolSize(0)
+                .poolWait(Duration.ofSeconds(5)).build();
         try (DataTier tier = DataTier.start(single);
              Connection admin = DriverManager.getConnection(single.writerUrl(), single.username(), single.password())) {
             Database db = tier.database();
-            db.write().get("SELECT 1"); // connections opened, session state known
+            db.write(exec -> exec.get("SELECT 1")); // connections opened, session state known
             long setsBefore = serverCounter(admin, "Com_set_option");
             long selectsBefore = serverCounter(admin, "Com_select");
             for (int i = 0; i < 50; i++) {
-                db.write().get("SELECT ?", i);
+                int n = i;
+                db.write(exec -> exec.get("SELECT ?", n));
             }
             long selects = serverCounter(admin, "Com_select") - selectsBefore;
             long sets = serverCounter(admin, "Com_set_option") - setsBefore;

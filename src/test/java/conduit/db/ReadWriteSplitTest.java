@@ -45,10 +45,10 @@ class ReadWriteSplitTest {
                 assertEquals(200, api.get("/api/articles/" + slug, token).status(), "the author reads their own write");
                 assertEquals(1, api.get("/api/articles?author=" + name, token).json().path("articlesCount").asInt());
 
-                double readerBefore = Stack.metric(base(app), READER_READS);
+                double readerBefore = Stack.metric(app, READER_READS);
                 assertEquals(0, api.get("/api/articles?author=" + name, null).json().path("articlesCount").asInt(),
                         "an anonymous read is served by the reader, which has not applied the insert");
-                assertTrue(Stack.metric(base(app), READER_READS) > readerBefore);
+                assertTrue(Stack.metric(app, READER_READS) > readerBefore);
                 assertEquals(404, api.get("/api/articles/" + slug, null).status());
             } finally {
                 Stack.onReader("START SLAVE SQL_THREAD");
@@ -65,20 +65,20 @@ class ReadWriteSplitTest {
             String name = Api.unique("lag");
             String token = api.register(name);
             Stack.await(Duration.ofSeconds(10), "user replicated", () -> api.get("/api/profiles/" + name, null).status() == 200);
-            double lagBefore = Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"lag\"");
+            double lagBefore = Stack.metric(app, "db_reader_fallbacks_total{reason=\"lag\"");
             Stack.onReader("STOP SLAVE SQL_THREAD");
             try {
                 api.article(token, "Lagging");
                 Stack.await(Duration.ofSeconds(10), "reads move to the writer",
                         () -> api.get("/api/articles?author=" + name, null).json().path("articlesCount").asInt() == 1);
-                assertTrue(Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"lag\"") > lagBefore);
+                assertTrue(Stack.metric(app, "db_reader_fallbacks_total{reason=\"lag\"") > lagBefore);
             } finally {
                 Stack.onReader("START SLAVE SQL_THREAD");
             }
             Stack.await(Duration.ofSeconds(10), "reads return to the reader", () -> {
-                double before = Stack.metric(base(app), READER_READS);
+                double before = Stack.metric(app, READER_READS);
                 api.get("/api/tags", null);
-                return Stack.metric(base(app), READER_READS) > before;
+                return Stack.metric(app, READER_READS) > before;
             });
         }
     }
@@ -87,28 +87,29 @@ class ReadWriteSplitTest {
     void readsFallBackToTheWriterWhileTheReaderIsDownAndReturnAfter() {
         try (App.Running app = start(Duration.ZERO, Duration.ofSeconds(5))) {
             Api api = new Api(base(app));
-            double fallbacksBefore = Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"error\"")
-                    + Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"down\"");
+            double fallbacksBefore = Stack.metric(app, "db_reader_fallbacks_total{reason=\"error\"")
+                    + Stack.metric(app, "db_reader_fallbacks_total{reason=\"down\"");
             Stack.script("stop-db", "reader");
             try {
                 for (int i = 0; i < 5; i++) {
                     assertEquals(200, api.get("/api/articles?limit=5", null).status());
                     assertEquals(200, api.get("/api/tags", null).status());
                 }
-                double fallbacksAfter = Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"error\"")
-                        + Stack.metric(base(app), "db_reader_fallbacks_total{reason=\"down\"");
+                double fallbacksAfter = Stack.metric(app, "db_reader_fallbacks_total{reason=\"error\"")
+                        + Stack.metric(app, "db_reader_fallbacks_total{reason=\"down\"");
                 assertTrue(fallbacksAfter >= fallbacksBefore + 10, "every read fell back: " + fallbacksBefore + " -> " + fallbacksAfter);
-                Api.Response ready = api.get("/observe/health/ready", null);
-                assertEquals(200, ready.status(), "a reader outage does not fail readiness");
-                assertTrue(ready.text().matches("(?s).*\"name\":\"database-reader\",\"status\":\"UP\",\"data\":\\{[^}]*\"degraded\":true.*"),
-                        "the reader shows as degraded: " + ready.text());
+                Api observe = new Api(Stack.observe(app));
+                Stack.await(Duration.ofSeconds(5), "the reader shows as down in the health details", () -> observe
+                        .get("/observe/health/ready", null).text()
+                        .matches("(?s).*\"name\":\"database-reader\",\"status\":\"UP\",\"data\":\\{[^}]*\"state\":\"down\".*"));
+                assertEquals(200, observe.get("/observe/health/ready", null).status(), "a reader outage does not fail readiness");
             } finally {
                 Stack.script("start-db", "reader");
             }
             Stack.await(Duration.ofSeconds(20), "reads return to the reader", () -> {
-                double before = Stack.metric(base(app), READER_READS);
+                double before = Stack.metric(app, READER_READS);
                 api.get("/api/tags", null);
-                return Stack.metric(base(app), READER_READS) > before;
+                return Stack.metric(app, READER_READS) > before;
             });
         }
     }
@@ -138,11 +139,11 @@ class ReadWriteSplitTest {
         try {
             Settings base = Stack.mysqlSettings(Duration.ofSeconds(5), Duration.ofSeconds(5));
             DbSettings db = base.db();
-            DbSettings fresh = new DbSettings(db.writerUrl().replace("/conduit", "/" + database),
-                    db.readerUrl().replace("/conduit", "/" + database), Stack.env("STACK_DB_ADMIN_USER"),
-                    Stack.env("STACK_DB_ADMIN_PASSWORD"), 4, 4, db.connectionTimeout(), db.readYourWrites(),
-                    db.maxReplicaLag(), db.replicaCheck(), db.readerBackoff());
-            Settings settings = base.withDb(fresh);
+            DbSettings fresh = db.toBuilder().writerUrl(db.writerUrl().replace("/conduit", "/" + database))
+                    .readerUrl(db.readerUrl().replace("/conduit", "/" + database))
+                    .credentials(Stack.env("STACK_DB_ADMIN_USER"), Stack.env("STACK_DB_ADMIN_PASSWORD"))
+                    .writerPoolSize(4).readerPoolSize(4).build();
+            Settings settings = base.toBuilder().db(fresh).build();
             CompletableFuture<App.Running> a = CompletableFuture.supplyAsync(() -> App.start(settings));
             CompletableFuture<App.Running> b = CompletableFuture.supplyAsync(() -> App.start(settings));
             try (App.Running first = a.get(); App.Running second = b.get()) {

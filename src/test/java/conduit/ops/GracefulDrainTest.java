@@ -34,11 +34,17 @@ class GracefulDrainTest {
     private Process process;
     private Path log;
 
-    private URI start(Map<String, String> env) throws IOException {
-        int port;
+    private URI observe;
+
+    private static int freePort() throws IOException {
         try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
+            return s.getLocalPort();
         }
+    }
+
+    private URI start(Map<String, String> env) throws IOException {
+        int port = freePort();
+        int observePort = freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "conduit.Main").redirectErrorStream(true);
         log = Files.createTempFile("conduit-drain", ".log");
@@ -46,11 +52,13 @@ class GracefulDrainTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("REDIS_"));
         pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("OBSERVE_PORT", Integer.toString(observePort));
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("CONDUIT_DATA_DIR", Stack.tempDir().toString());
         process = pb.start();
         URI base = URI.create("http://127.0.0.1:" + port);
-        Api api = new Api(base);
+        observe = URI.create("http://127.0.0.1:" + observePort);
+        Api api = new Api(observe);
         Stack.await(Duration.ofSeconds(30), "the app is ready", () -> {
             try {
                 return api.get("/observe/health/ready", null).status() == 200;
@@ -85,7 +93,8 @@ class GracefulDrainTest {
 
             long sigterm = System.nanoTime();
             process.destroy(); // SIGTERM
-            Stack.await(Duration.ofSeconds(1), "readiness turns 503 at once", () -> api.get("/observe/health/ready", null).status() == 503);
+            Api health = new Api(observe);
+            Stack.await(Duration.ofSeconds(1), "readiness turns 503 at once", () -> health.get("/observe/health/ready", null).status() == 503);
             long readinessMillis = (System.nanoTime() - sigterm) / 1_000_000;
             Api.Response during = api.get("/api/tags", null);
             assertEquals(200, during.status(), "still serving while the load balancer drains: " + during.text());

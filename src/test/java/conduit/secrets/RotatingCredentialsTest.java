@@ -156,7 +156,7 @@ class RotatingCredentialsTest {
             SQLException e = assertThrows(SQLException.class,
                     () -> new RotatingCredentialsDataSource(writerUrl("conduit"), missing).getConnection());
             assertEquals("08001", e.getSQLState(), "a connection failure: the pool retries, the API answers 503");
-            assertTrue(conduit.db.Connectivity.isConnectionFailure(e));
+            assertTrue(conduit.db.SqlErrors.is(e, conduit.db.SqlErrors.Kind.CONNECTION));
         }
     }
 

@@ -44,10 +44,10 @@ class SecretRotationAppTest {
 
             Settings base = Stack.mysqlSettings(Duration.ofSeconds(5), Duration.ofSeconds(5));
             DbSettings db = base.db();
-            Settings settings = base.withDb(new DbSettings(db.writerUrl(), db.readerUrl(), null, null, 4, 4,
-                            db.connectionTimeout(), db.readYourWrites(), db.maxReplicaLag(), db.replicaCheck(), db.readerBackoff()))
-                    .withAws(new Settings.Aws(null, "", null, null, null, "", base.aws().kmsKeyId(), base.aws().kmsEndpoint(),
-                            arn, moto, null));
+            Settings settings = base.toBuilder()
+                    .db(db.toBuilder().credentials(null, null).writerPoolSize(4).readerPoolSize(4).build())
+                    .aws(base.aws().toBuilder().dbSecretArn(arn).secretsEndpoint(moto).build())
+                    .build();
             try (App.Running app = App.start(settings)) {
                 Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
                 String token = api.register(Api.unique("rot"));

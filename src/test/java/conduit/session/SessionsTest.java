@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class InMemorySessionStoreTest {
+/** The session rules over the in-memory backend, on a clock the test moves. */
+class SessionsTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final SessionStore store = new InMemorySessionStore(
-            new SessionPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30)), now::get);
+    private final MemorySessionBackend memory = new MemorySessionBackend(now::get);
+    private final SessionStore store = new Sessions(memory, new SessionPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30)),
+            now::get);
 
     @Test
     void sessionIsFoundByTokenAndKeyedByItsHash() {
@@ -57,5 +59,16 @@ class InMemorySessionStoreTest {
         assertTrue(store.find(b).isEmpty());
         assertTrue(store.find(c).isPresent());
         assertTrue(store.find(otherUser).isPresent());
+    }
+
+    @Test
+    void expiredSessionsAreSweptSoAnIdleProcessDoesNotGrow() {
+        for (int i = 0; i < 100; i++) {
+            store.create(i);
+        }
+        assertEquals(100, memory.size());
+        now.addAndGet(Duration.ofMinutes(31).toMillis());
+        store.create(1000); // a sign-in after the sweep interval sweeps
+        assertEquals(1, memory.size(), "only the new session is left");
     }
 }

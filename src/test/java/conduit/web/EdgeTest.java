@@ -1,4 +1,4 @@
-package conduit.ops;
+package conduit.web;
 
 import java.util.List;
 
@@ -28,8 +28,7 @@ class EdgeTest {
                 api.post("/api/articles", token, "{\"article\":{}}"),
                 api.post("/api/articles", token, "{broken"),
                 api.get("/no/such/route", null),
-                api.get("/observe/health/ready", null),
-                api.get("/observe/metrics", null));
+                api.get("/observe/health/ready", null));
         for (Api.Response r : responses) {
             String where = r.status() + " " + r.text();
             assertTrue(r.headers().firstValue("X-Request-Id").filter(id -> !id.isBlank()).isPresent(), where);
@@ -61,6 +60,43 @@ class EdgeTest {
     }
 
     @Test
+    void healthAndMetricsAreServedOnlyOnTheObservePort() {
+        for (String path : List.of("/observe/health", "/observe/health/ready", "/observe/health/live", "/observe/metrics",
+                "/observe/metrics/vendor", "/observe/nothing")) {
+            Api.Response r = api.get(path, null);
+            assertEquals(404, r.status(), "the public port must not answer " + path);
+            assertEquals("no such route", r.error("route"), path);
+        }
+        Api observe = APP.observeApi();
+        assertEquals(200, observe.get("/observe/health/ready", null).status());
+        assertEquals(200, observe.get("/observe/health/live", null).status());
+        assertTrue(observe.get("/observe/metrics", null).text().contains("jvm_memory_used_bytes"));
+        assertEquals(404, observe.get("/api/tags", null).status(), "the API is not on the observe port");
+    }
+
+    /** Helidon's MicroProfile-style scopes were a 500 with a stack trace; no path under /observe may be a 500. */
+    @Test
+    void noObservePathIsAServerError() {
+        Api observe = APP.observeApi();
+        for (String path : List.of("/observe/metrics/vendor", "/observe/metrics/base", "/observe/metrics/application",
+                "/observe/metrics?scope=vendor", "/observe/health/nothing", "/observe/health/ready/x", "/observe",
+                "/observe/", "/observe/nothing")) {
+            Api.Response r = observe.get(path, null);
+            assertTrue(r.status() < 500, path + " answered " + r.status() + " " + r.text());
+        }
+    }
+
+    @Test
+    void readinessReflectsThisInstanceAndListsTheSharedTiers() {
+        Api.Response ready = APP.observeApi().get("/observe/health/ready", null);
+        assertEquals(200, ready.status());
+        for (String check : List.of("instance", "drain", "database-writer", "database-reader", "redis")) {
+            assertTrue(ready.text().contains("\"name\":\"" + check + "\""), check + " in " + ready.text());
+        }
+        assertTrue(ready.text().contains("\"started\":true"), ready.text());
+    }
+
+    @Test
     void metricsExposeEveryFamilyAfterTraffic() {
         String token = api.register(Api.unique("metrics"));
         String slug = api.article(token, "Measured");
@@ -68,7 +104,7 @@ class EdgeTest {
         api.get("/api/articles/" + slug, null);
         api.get("/api/tags", null);
         api.get("/api/user", "bogus-token-that-is-not-valid");
-        String text = api.get("/observe/metrics", null).text();
+        String text = APP.observeApi().get("/observe/metrics", null).text();
         for (String family : List.of(
                 "http_server_requests_seconds_count{method=\"GET\",route=\"/api/articles/{slug}\"",
                 "http_server_requests_seconds_bucket{method=\"GET\",route=\"/api/articles/{slug}\"",

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import conduit.Stack;
+import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
 import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.Named;
@@ -23,35 +24,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Both query caches, the in-process one and the Redis one (on the stack's real Redis and Redis
+ * The view cache over both stores, the in-process one and the Redis one (on the stack's real Redis and Redis
  * Cluster when they are up), against the same expectations: scoped invalidation, no stale fill,
  * fresh loads after a bump, size limits.
  */
-class QueryCacheTest {
+class ViewCacheTest {
     /** What the fresh loader was asked for. */
     private static final List<Long> SINCE = new ArrayList<>();
-    private static final QueryCache.FreshLoader RECORDING = new QueryCache.FreshLoader() {
-        @Override
-        public <T> T load(long since, Supplier<T> loader) {
-            synchronized (SINCE) {
-                SINCE.add(since);
-            }
-            return loader.get();
+    private static final ViewCache.FreshLoader RECORDING = (since, loader) -> {
+        synchronized (SINCE) {
+            SINCE.add(since);
         }
+        return new ViewCache.Loaded(loader.get(), true);
     };
+    private static final TierBreaker BREAKER = new TierBreaker("redis-test", e -> true, Duration.ofSeconds(1));
 
-    static Stream<Named<QueryCache>> caches() {
-        List<Named<QueryCache>> caches = new ArrayList<>();
-        caches.add(Named.of("in-process", new LocalQueryCache(60_000, 1024 * 1024, RECORDING)));
+    static Stream<Named<ViewCache>> caches() {
+        List<Named<ViewCache>> caches = new ArrayList<>();
+        caches.add(Named.of("in-process", ViewCache.local(1024 * 1024, 60_000, RECORDING)));
         String redis = System.getenv("REDIS_URL");
         if (redis != null && !redis.isBlank()) {
-            caches.add(Named.of("Redis", new RedisQueryCache(RedisConnector.connect(Stack.standaloneRedis()), 60_000, RECORDING)));
+            caches.add(Named.of("Redis", ViewCache.redis(RedisConnector.connect(Stack.standaloneRedis()), BREAKER, 60_000, RECORDING)));
         }
         String cluster = System.getenv("REDIS_CLUSTER_NODES");
         if (cluster != null && !cluster.isBlank()) {
-            caches.add(Named.of("Redis Cluster", new RedisQueryCache(RedisConnector.connect(new RedisSettings(null,
-                    List.of(cluster.split(",")), null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4)),
-                    60_000, RECORDING)));
+            caches.add(Named.of("Redis Cluster", ViewCache.redis(RedisConnector.connect(RedisSettings.builder()
+                    .clusterNodes(List.of(cluster.split(","))).credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build()),
+                    BREAKER, 60_000, RECORDING)));
         }
         return caches.stream();
     }
@@ -66,8 +65,12 @@ class QueryCacheTest {
         return new String[] {a, b};
     }
 
-    private static Supplier<Object> counting(AtomicInteger loads, String text) {
-        return () -> Map.of("value", text + loads.incrementAndGet());
+    private static Supplier<byte[]> counting(AtomicInteger loads, String text) {
+        return () -> json(Map.of("value", text + loads.incrementAndGet()));
+    }
+
+    private static byte[] json(Object value) {
+        return conduit.web.Json.write(value);
     }
 
     private static String text(byte[] json) {
@@ -76,57 +79,57 @@ class QueryCacheTest {
 
     @ParameterizedTest
     @MethodSource("caches")
-    void aHitReturnsTheStoredJsonWithoutLoading(QueryCache cache) {
+    void aHitReturnsTheStoredJsonWithoutLoading(ViewCache cache) {
         String scope = twoScopes()[0];
         AtomicInteger loads = new AtomicInteger();
-        byte[] first = cache.json(scope, scope, counting(loads, "é✓"));
+        byte[] first = cache.get(scope, scope, counting(loads, "é✓"));
         assertEquals("{\"value\":\"é✓1\"}", text(first));
-        assertArrayEquals(first, cache.json(scope, scope, counting(loads, "é✓")));
+        assertArrayEquals(first, cache.get(scope, scope, counting(loads, "é✓")));
         assertEquals(1, loads.get());
     }
 
     @ParameterizedTest
     @MethodSource("caches")
-    void invalidatingAScopeReloadsItsEntriesOnlyAndInvalidatingAllReloadsEverything(QueryCache cache) {
+    void invalidatingAScopeReloadsItsEntriesOnlyAndInvalidatingAllReloadsEverything(ViewCache cache) {
         String[] scopes = twoScopes();
         AtomicInteger a = new AtomicInteger();
         AtomicInteger b = new AtomicInteger();
-        cache.json(scopes[0], scopes[0], counting(a, "a"));
-        cache.json(scopes[1], scopes[1], counting(b, "b"));
+        cache.get(scopes[0], scopes[0], counting(a, "a"));
+        cache.get(scopes[1], scopes[1], counting(b, "b"));
 
         for (int i = 0; i < 3; i++) {
             cache.invalidate(scopes[0]);
         }
-        assertEquals("{\"value\":\"a2\"}", text(cache.json(scopes[0], scopes[0], counting(a, "a"))));
-        assertEquals("{\"value\":\"b1\"}", text(cache.json(scopes[1], scopes[1], counting(b, "b"))), "other scope kept");
+        assertEquals("{\"value\":\"a2\"}", text(cache.get(scopes[0], scopes[0], counting(a, "a"))));
+        assertEquals("{\"value\":\"b1\"}", text(cache.get(scopes[1], scopes[1], counting(b, "b"))), "other scope kept");
 
         cache.invalidateAll();
-        assertEquals("{\"value\":\"a3\"}", text(cache.json(scopes[0], scopes[0], counting(a, "a"))));
-        assertEquals("{\"value\":\"b2\"}", text(cache.json(scopes[1], scopes[1], counting(b, "b"))));
+        assertEquals("{\"value\":\"a3\"}", text(cache.get(scopes[0], scopes[0], counting(a, "a"))));
+        assertEquals("{\"value\":\"b2\"}", text(cache.get(scopes[1], scopes[1], counting(b, "b"))));
     }
 
     /** A write that commits while a fill is loading: what the fill loaded is not served afterwards. */
     @ParameterizedTest
     @MethodSource("caches")
-    void aFillOverlappingAnInvalidationIsNotServedLater(QueryCache cache) {
+    void aFillOverlappingAnInvalidationIsNotServedLater(ViewCache cache) {
         String scope = twoScopes()[0];
-        cache.json(scope, scope, () -> {
+        cache.get(scope, scope, () -> {
             cache.invalidate(scope);
-            return "loaded before the write";
+            return json("loaded before the write");
         });
-        assertEquals("\"after\"", text(cache.json(scope, scope, () -> "after")));
+        assertEquals("\"after\"", text(cache.get(scope, scope, () -> json("after"))));
     }
 
     @ParameterizedTest
     @MethodSource("caches")
-    void aFillAfterABumpAsksForDataAtLeastAsNewAsTheBump(QueryCache cache) {
+    void aFillAfterABumpAsksForDataAtLeastAsNewAsTheBump(ViewCache cache) {
         String scope = twoScopes()[0];
         long before = System.currentTimeMillis();
         cache.invalidate(scope);
         synchronized (SINCE) {
             SINCE.clear();
         }
-        cache.json(scope, scope, () -> "x");
+        cache.get(scope, scope, () -> json("x"));
         synchronized (SINCE) {
             assertEquals(1, SINCE.size());
             assertTrue(SINCE.get(0) >= before, "fresh since " + SINCE.get(0) + ", bumped at or after " + before);
@@ -135,22 +138,22 @@ class QueryCacheTest {
 
     @ParameterizedTest
     @MethodSource("caches")
-    void largeViewsAreServedButNotStoredAndFailuresAreNotCached(QueryCache cache) {
+    void largeViewsAreServedButNotStoredAndFailuresAreNotCached(ViewCache cache) {
         String scope = twoScopes()[0];
         AtomicInteger loads = new AtomicInteger();
-        String big = "x".repeat(QueryCache.MAX_ENTRY_BYTES);
+        String big = "x".repeat(ViewCache.MAX_ENTRY_BYTES);
         for (int i = 0; i < 2; i++) {
-            assertEquals(QueryCache.MAX_ENTRY_BYTES + 2, cache.json(scope, scope, () -> {
+            assertEquals(ViewCache.MAX_ENTRY_BYTES + 2, cache.get(scope, scope, () -> {
                 loads.incrementAndGet();
-                return big;
+                return json(big);
             }).length);
         }
         assertEquals(2, loads.get());
 
         String missing = twoScopes()[1];
-        assertThrows(IllegalStateException.class, () -> cache.json(missing, missing, () -> {
+        assertThrows(IllegalStateException.class, () -> cache.get(missing, missing, () -> {
             throw new IllegalStateException("404");
         }));
-        assertEquals("\"found\"", text(cache.json(missing, missing, () -> "found")));
+        assertEquals("\"found\"", text(cache.get(missing, missing, () -> json("found"))));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import conduit.Stack;
+import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
 import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -17,14 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Redis session store against a real Redis (scripts/stack up redis redis-cluster). */
+/** The session rules over the Redis backend, against a real Redis and Redis Cluster (scripts/stack up redis redis-cluster). */
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
-class RedisSessionStoreTest {
+class RedisSessionBackendTest {
+    private static final TierBreaker BREAKER = new TierBreaker("redis-sessions-test", e -> true, Duration.ofSeconds(1));
     private UnifiedJedis redis;
 
     private SessionStore store(UnifiedJedis client, Duration idle, Duration absolute) {
         redis = client;
-        return new RedisSessionStore(client, new SessionPolicy(idle, absolute), System::currentTimeMillis);
+        return Sessions.redis(client, BREAKER, new SessionPolicy(idle, absolute), System::currentTimeMillis);
     }
 
     private static UnifiedJedis standalone() {
@@ -42,7 +44,7 @@ class RedisSessionStoreTest {
     void storesTheHashOfTheTokenNeverTheToken() {
         SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         String token = store.create(42);
-        String key = RedisSessionStore.keyFor(token);
+        String key = RedisSessionBackend.key(Tokens.hash(token));
         assertTrue(key.endsWith(Tokens.hash(token)));
         String value = redis.get(key);
         assertNotNull(value);
@@ -76,7 +78,7 @@ class RedisSessionStoreTest {
         }
         Thread.sleep(600);
         assertTrue(store.find(token).isEmpty(), "2.3 s after creation, cap 2 s");
-        assertEquals(null, redis.get(RedisSessionStore.keyFor(token)), "the key itself is gone");
+        assertEquals(null, redis.get(RedisSessionBackend.key(Tokens.hash(token))), "the key itself is gone");
     }
 
     @Test
@@ -97,7 +99,7 @@ class RedisSessionStoreTest {
     void markWriteIsVisibleToEveryInstance() {
         SessionStore one = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         try (UnifiedJedis other = standalone()) {
-            SessionStore two = new RedisSessionStore(other, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+            SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
             String token = one.create(7);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
@@ -109,8 +111,9 @@ class RedisSessionStoreTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "REDIS_CLUSTER_NODES", matches = ".+", disabledReason = "needs scripts/stack up redis-cluster")
     void worksOnARedisCluster() {
-        UnifiedJedis cluster = RedisConnector.connect(new RedisSettings(null, List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")),
-                null, Stack.env("REDIS_PASSWORD"), null, Duration.ofMillis(500), 4));
+        UnifiedJedis cluster = RedisConnector.connect(RedisSettings.builder()
+                .clusterNodes(List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")))
+                .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build());
         SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
         List<String> tokens = List.of(store.create(user), store.create(user), store.create(user), store.create(user));

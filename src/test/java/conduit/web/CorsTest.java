@@ -1,4 +1,4 @@
-package conduit.ops;
+package conduit.web;
 
 import java.net.URI;
 import java.time.Duration;
@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CorsTest {
     @Test
     void corsPreflightAndResponsesForConfiguredOriginsOnly() {
-        Settings settings = Settings.embedded(Stack.tempDir()).withEdge(new Settings.Edge(Duration.ZERO, Duration.ofSeconds(1),
-                null, null, Set.of("https://app.example.com")));
+        Settings settings = Settings.embedded(Stack.tempDir()).toBuilder().edge(Settings.Edge.builder()
+                .drain(Duration.ZERO).grace(Duration.ofSeconds(1)).corsOrigins(Set.of("https://app.example.com")).build()).build();
         try (App.Running app = App.start(settings)) {
             check(new Api(URI.create("http://127.0.0.1:" + app.port())));
         }

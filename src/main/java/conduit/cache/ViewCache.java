@@ -1,0 +1,141 @@
+package conduit.cache;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+import conduit.ops.TierBreaker;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Cached public views (response JSON, the same for every viewer), each under a {@link Scopes
+ * scope}, over a {@link CacheStore}. The one implementation of the algorithm for both stores:
+ *
+ * <ul>
+ * <li>An entry is the stamp of the two generations it was loaded under ("everything" and its
+ * scope's stripe), a newline, and the JSON. It counts only while both are current, so a write
+ * that bumps a scope makes its entries stale on every instance at once; the TTL is a backstop.</li>
+ * <li>The generations are read <em>before</em> loading: a write in between makes what is loaded
+ * stale, and it is stamped so.</li>
+ * <li>A fill after a bump must not store what a lagging replica still shows: it is loaded
+ * through {@code fresh}, which reads from the writer until the reader has caught up with the
+ * later of the two bumps.</li>
+ * <li>Entries over {@link #MAX_ENTRY_BYTES} are served but not stored, and so is a view the
+ * loader could not load fresh (the writer was down and the reader served it).</li>
+ * <li>When the store fails, views are loaded directly: public pages keep working from the
+ * database. While Redis is down its circuit breaker refuses calls at once, so no request waits
+ * out a timeout.</li>
+ * </ul>
+ */
+public final class ViewCache {
+    /** Entries larger than this are served but not stored (one article may be megabytes of JSON). */
+    public static final int MAX_ENTRY_BYTES = 256 * 1024;
+    private static final Logger LOG = System.getLogger(ViewCache.class.getName());
+
+    /** Runs a loader so that it sees every write committed before the given time (not a lagging replica's view). */
+    public interface FreshLoader {
+        Loaded load(long since, Supplier<byte[]> loader);
+    }
+
+    /** What a fill loaded, and whether it may be stored (it saw every write it was asked to see). */
+    public record Loaded(byte[] json, boolean storable) {
+    }
+
+    private final CacheStore store;
+    private final long ttlMillis;
+    private final FreshLoader fresh;
+    private final CacheMetrics metrics = new CacheMetrics();
+
+    ViewCache(CacheStore store, long ttlMillis, FreshLoader fresh) {
+        this.store = store;
+        this.ttlMillis = ttlMillis;
+        this.fresh = fresh;
+    }
+
+    /** Shared by every instance through Redis, behind Redis's circuit breaker. */
+    public static ViewCache redis(UnifiedJedis redis, TierBreaker breaker, long ttlMillis, FreshLoader fresh) {
+        return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh);
+    }
+
+    /** In this process, bounded to {@code maxBytes} of entries (one instance). */
+    public static ViewCache local(long maxBytes, long ttlMillis, FreshLoader fresh) {
+        return new ViewCache(new LocalCacheStore(maxBytes), ttlMillis, fresh);
+    }
+
+    /** No caching: every view is loaded (CACHE_TTL_MS=0). */
+    public static ViewCache disabled() {
+        return new ViewCache(null, 0, null);
+    }
+
+    /**
+     * The cached JSON of a public view, or what {@code load} returns, which is stored when that
+     * is safe. Never fails for cache reasons; what the loader throws (a 404) is not cached.
+     */
+    public byte[] get(String key, String scope, Supplier<byte[]> load) {
+        if (store == null) {
+            return load.get();
+        }
+        CacheStore.Lookup found;
+        try {
+            found = store.lookup(key, Scopes.stripe(scope));
+        } catch (CacheStore.Unavailable e) {
+            failed(e);
+            return load.get();
+        }
+        byte[] stamp = (found.allGeneration() + "." + found.stripeGeneration() + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] entry = found.entry();
+        if (entry != null && entry.length >= stamp.length && Arrays.equals(entry, 0, stamp.length, stamp, 0, stamp.length)) {
+            metrics.hits.increment();
+            return Arrays.copyOfRange(entry, stamp.length, entry.length);
+        }
+        metrics.misses.increment();
+        Loaded loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        byte[] json = loaded.json();
+        if (loaded.storable() && json.length <= MAX_ENTRY_BYTES) {
+            byte[] stored = Arrays.copyOf(stamp, stamp.length + json.length);
+            System.arraycopy(json, 0, stored, stamp.length, json.length);
+            try {
+                store.store(key, stored, ttlMillis);
+            } catch (CacheStore.Unavailable e) {
+                failed(e);
+            }
+        }
+        return json;
+    }
+
+    /** The content of these scopes changed: their entries are stale from now on, on every instance. */
+    public void invalidate(String... scopes) {
+        int[] stripes = new int[scopes.length];
+        for (int i = 0; i < scopes.length; i++) {
+            stripes[i] = Scopes.stripe(scopes[i]);
+        }
+        bump(stripes);
+    }
+
+    /** Public content changed everywhere (an author's profile is embedded in every article). */
+    public void invalidateAll() {
+        bump(new int[] {CacheStore.ALL});
+    }
+
+    private void bump(int[] stripes) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.bump(stripes, System.currentTimeMillis());
+        } catch (CacheStore.Unavailable e) {
+            // Entries keep their old stamps until the TTL ends them: bounded staleness.
+            failed(e);
+        }
+    }
+
+    private void failed(CacheStore.Unavailable e) {
+        metrics.errors.increment();
+        if (!(e.getCause() instanceof TierBreaker.Unavailable)) {
+            // A refusal by the open breaker is not news: the breaker logged its opening once.
+            LOG.log(Level.WARNING, "cache store unavailable; views load from the database", e.getCause());
+        }
+    }
+}

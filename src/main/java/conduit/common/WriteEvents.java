@@ -1,0 +1,54 @@
+package conduit.common;
+
+/**
+ * What a write changed, announced by the services after it committed. Services state facts;
+ * what follows from them (which cached views are stale) is decided by the listener, in one place.
+ */
+public interface WriteEvents {
+    void articleCreated(long authorId);
+
+    /** An article's title, description, body or tags changed; {@code slug} is the one it had before. */
+    void articleEdited(String slug);
+
+    void articleDeleted(String slug);
+
+    void favoriteChanged(long userId, String slug);
+
+    void followChanged(long followerId, long followeeId);
+
+    void commentChanged(String slug);
+
+    /** A user's public profile (username, bio or image) changed. */
+    void profileChanged(long userId);
+
+    /** Nobody listens (tests of a service alone). */
+    WriteEvents NONE = new WriteEvents() {
+        @Override
+        public void articleCreated(long authorId) {
+        }
+
+        @Override
+        public void articleEdited(String slug) {
+        }
+
+        @Override
+        public void articleDeleted(String slug) {
+        }
+
+        @Override
+        public void favoriteChanged(long userId, String slug) {
+        }
+
+        @Override
+        public void followChanged(long followerId, long followeeId) {
+        }
+
+        @Override
+        public void commentChanged(String slug) {
+        }
+
+        @Override
+        public void profileChanged(long userId) {
+        }
+    };
+}

@@ -1,0 +1,89 @@
+package conduit.session;
+
+import java.util.Set;
+
+import conduit.ops.TierBreaker;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.GetExParams;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Session records in Redis, shared by every instance: one string per session under the token's
+ * hash (never the token), sliding with {@code GETEX ... PX} in one round trip, and a set per user.
+ * One key per command, since a user's sessions live in different cluster slots.
+ */
+final class RedisSessionBackend implements SessionBackend {
+    private static final String SESSION = "conduit:session:";
+    private static final String USER = "conduit:user-sessions:";
+
+    private final UnifiedJedis redis;
+    private final TierBreaker breaker;
+
+    RedisSessionBackend(UnifiedJedis redis, TierBreaker breaker) {
+        this.redis = redis;
+        this.breaker = breaker;
+    }
+
+    /** The Redis key a session is stored under (for tests and operators: no token in it). */
+    static String key(String hash) {
+        return SESSION + hash;
+    }
+
+    @Override
+    public void put(String hash, String record, long expiresAt) {
+        call(() -> redis.set(key(hash), record, SetParams.setParams().pxAt(expiresAt)));
+    }
+
+    @Override
+    public String getAndTouch(String hash, long idleMillis) {
+        return call(() -> redis.getEx(key(hash), GetExParams.getExParams().px(idleMillis)));
+    }
+
+    @Override
+    public String get(String hash) {
+        return call(() -> redis.get(key(hash)));
+    }
+
+    @Override
+    public void expireAt(String hash, long at) {
+        call(() -> redis.pexpireAt(key(hash), at));
+    }
+
+    @Override
+    public void replace(String hash, String record) {
+        call(() -> redis.set(key(hash), record, SetParams.setParams().xx().keepTtl()));
+    }
+
+    @Override
+    public void delete(String hash) {
+        call(() -> redis.del(key(hash)));
+    }
+
+    @Override
+    public void index(long userId, String hash, long expiresAt) {
+        call(() -> {
+            redis.sadd(USER + userId, hash);
+            // The newest session lives longest: the index outlives every session in it.
+            return redis.pexpireAt(USER + userId, expiresAt);
+        });
+    }
+
+    @Override
+    public Set<String> indexed(long userId) {
+        return call(() -> redis.smembers(USER + userId));
+    }
+
+    @Override
+    public void unindex(long userId, String hash) {
+        call(() -> redis.srem(USER + userId, hash));
+    }
+
+    private <T> T call(java.util.function.Supplier<T> command) {
+        try {
+            return breaker.call(command);
+        } catch (JedisException | TierBreaker.Unavailable e) {
+            throw new Unavailable(e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package conduit.session;
+
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+import conduit.common.Failure;
+
+/**
+ * The session rules, over either backend: a new session gets a 256-bit token of which only the
+ * hash is stored; each use slides its idle expiry, capped by its absolute lifetime; a user's
+ * sessions are indexed so that "log out everywhere else" can find them.
+ *
+ * <p>When the backend cannot be reached, calls fail at once with a 503 {@link Failure} (the
+ * backend's own timeouts bound how long that takes): a session that cannot be checked is not
+ * trusted.
+ */
+public final class Sessions implements SessionStore {
+    private final SessionBackend backend;
+    private final SessionPolicy policy;
+    private final LongSupplier clock;
+
+    Sessions(SessionBackend backend, SessionPolicy policy, LongSupplier clock) {
+        this.backend = backend;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Sessions in this process (embedded mode): gone when it stops, not shared. */
+    public static Sessions inMemory(SessionPolicy policy, LongSupplier clock) {
+        return new Sessions(new MemorySessionBackend(clock), policy, clock);
+    }
+
+    /** Sessions in Redis, shared by every instance. */
+    public static Sessions redis(redis.clients.jedis.UnifiedJedis redis, conduit.ops.TierBreaker breaker, SessionPolicy policy,
+                                 LongSupplier clock) {
+        return new Sessions(new RedisSessionBackend(redis, breaker), policy, clock);
+    }
+
+    @Override
+    public String create(long userId) {
+        String token = Tokens.newToken();
+        String hash = Tokens.hash(token);
+        long now = clock.getAsLong();
+        try {
+            backend.put(hash, new SessionRecord(userId, now, 0).encode(), policy.expiresAt(now, now));
+            backend.index(userId, hash, now + policy.absolute().toMillis());
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+        return token;
+    }
+
+    @Override
+    public Optional<Session> find(String token) {
+        String hash = Tokens.hash(token);
+        long now = clock.getAsLong();
+        try {
+            String value = backend.getAndTouch(hash, policy.idle().toMillis());
+            if (value == null) {
+                return Optional.empty();
+            }
+            SessionRecord record = SessionRecord.decode(value);
+            long hardEnd = record.createdAt() + policy.absolute().toMillis();
+            if (hardEnd <= now) {
+                backend.delete(hash);
+                return Optional.empty();
+            }
+            if (hardEnd < now + policy.idle().toMillis()) {
+                // The last idle period of the session's life: the absolute cap comes first.
+                backend.expireAt(hash, hardEnd);
+            }
+            return Optional.of(new Session(hash, record.userId(), record.createdAt(), record.lastWriteAt()));
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void markWrite(String token, long at) {
+        String hash = Tokens.hash(token);
+        try {
+            String value = backend.get(hash);
+            if (value != null) {
+                backend.replace(hash, SessionRecord.decode(value).wroteAt(at).encode());
+            }
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void revoke(String token) {
+        String hash = Tokens.hash(token);
+        try {
+            String value = backend.get(hash);
+            backend.delete(hash);
+            if (value != null) {
+                backend.unindex(SessionRecord.decode(value).userId(), hash);
+            }
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void revokeOthers(long userId, String keepToken) {
+        String keep = Tokens.hash(keepToken);
+        try {
+            for (String hash : backend.indexed(userId)) {
+                if (!hash.equals(keep)) {
+                    backend.delete(hash);
+                    backend.unindex(userId, hash);
+                }
+            }
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static Failure unavailable(SessionBackend.Unavailable e) {
+        return Failure.unavailable("session", e.getCause());
+    }
+}
