@@ -592,13 +592,13 @@ describe('Conduit in the browser', () => {
     // What the page loads later (the markdown code) sits under a content-hashed folder.
     const lazy = scripts[0].match(/new URL\('(\/assets\/[0-9a-f]{16}\/)app\.bundle\.js', location\.href\)/);
     assert.ok(lazy, 'the inlined script knows its versioned folder');
-    const js = await fetch(`${BASE_URL}${lazy[1]}markdown.bundle.js`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const js = await fetch(`${BASE_URL}${lazy[1]}vendor/marked.esm.bundle.js`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type'), /^text\/javascript/);
     assert.match(js.headers.get('cache-control'), /immutable/);
     assert.equal(js.headers.get('content-encoding'), 'gzip', 'fetch asks for gzip; the server sends it');
     const etag = js.headers.get('etag');
-    const again = await fetch(`${BASE_URL}${lazy[1]}markdown.bundle.js`, { headers: { 'If-None-Match': etag }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const again = await fetch(`${BASE_URL}${lazy[1]}vendor/marked.esm.bundle.js`, { headers: { 'If-None-Match': etag }, signal: AbortSignal.timeout(TIMEOUT_MS) });
     assert.equal(again.status, 304);
     const page = await fetch(`${BASE_URL}/`, { headers: { 'If-None-Match': res.headers.get('etag') }, signal: AbortSignal.timeout(TIMEOUT_MS) });
     assert.equal(page.status, 304, 'a return visit revalidates the page: one request, no body');

@@ -146,11 +146,13 @@ class ModuleBundleTest {
     void theUisOwnModulesCombineAndTheMarkdownLibrariesLoadOnDemand() {
         Map<String, byte[]> site = StaticSite.readClasspathFolder(StaticSite.ROOT);
         Map<String, String> bundles = ModuleBundle.bundles(site, StaticSite.ENTRY);
-        assertEquals(List.of(StaticSite.BUNDLE, "/assets/markdown.bundle.js"), List.copyOf(bundles.keySet()));
+        assertEquals(List.of(StaticSite.BUNDLE, "/assets/vendor/marked.esm.bundle.js", "/assets/vendor/purify.es.bundle.js"),
+                List.copyOf(bundles.keySet()));
         long modules = site.keySet().stream().filter(p -> p.endsWith(".js") || p.endsWith(".mjs")).count();
         assertEquals(modules, bundles.values().stream().flatMap(String::lines).filter(l -> l.startsWith("// /assets/")).count(),
                 "every module of the UI is reached from app.js, once");
-        assertTrue(bundles.get("/assets/markdown.bundle.js").contains("// /assets/vendor/marked.esm.js"));
+        assertTrue(bundles.get("/assets/vendor/marked.esm.bundle.js").contains("$e_Marked as Marked"));
+        assertTrue(bundles.get("/assets/vendor/purify.es.bundle.js").contains("export { $e_default as default };"));
         assertFalse(bundles.get(StaticSite.BUNDLE).contains("// /assets/vendor/"), "no page but the article pays for them");
     }
 }

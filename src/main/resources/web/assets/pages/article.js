@@ -3,6 +3,7 @@
 import { api, ApiError, submissions } from '../api.js';
 import { avatar, busy, clear, errorList, errorMessages, field, formatDate, h, route } from '../dom.js';
 import { authorLine, favoriteButton, followButton, reportError, tagList } from '../components.js';
+import { loadMarkdown } from '../markdown.js';
 import { navigate } from '../ui.js';
 
 export async function page({ params, user }) {
@@ -11,7 +12,7 @@ export async function page({ params, user }) {
   // libraries, most of the app's script, loaded only by this page) for either.
   const loadingComments = api.comments(slug);
   loadingComments.catch(() => {}); // handled where it is shown; unused when the article is missing
-  const markdown = import('../markdown.js');
+  const markdown = loadMarkdown();
   let article;
   try {
     ({ article } = await api.article(slug));
@@ -49,8 +50,8 @@ export async function page({ params, user }) {
     return [follow, fav];
   };
 
-  const { renderMarkdown } = await markdown;
-  // Evaluating the markdown code was one task; rendering is the next (no long task for both).
+  const renderMarkdown = await markdown;
+  // Evaluating the libraries were tasks of their own; rendering is the next (no long task for all).
   await new Promise((resolve) => setTimeout(resolve, 0));
   const body = h('div', { class: 'article-content' });
   body.append(renderMarkdown(article.body));
