@@ -513,7 +513,7 @@ describe('Conduit in the browser', () => {
     assert.equal(await preview.locator('img[onerror]').count(), 0);
   });
 
-  test('phone width (375 px): the home page fits, the menu and articles are usable', T, async () => {
+  test('phone width (375 px, and 320 px): the home page fits, the menu and articles are usable', T, async () => {
     const phone = await browser.context({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     try {
       const p = await phone.newPage();
@@ -530,6 +530,13 @@ describe('Conduit in the browser', () => {
       await p.locator('.comment-list .comment').first().waitFor();
       const article = await p.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
       assert.ok(article.doc <= article.view, `article page fits: ${JSON.stringify(article)}`);
+      // WCAG 1.4.10 (reflow): still no horizontal scrolling at 320 CSS pixels.
+      await p.setViewportSize({ width: 320, height: 640 });
+      for (const hash of ['#/', `#/article/${encodeURIComponent(myArticle.slug)}`, '#/register']) {
+        await open(p, hash);
+        const fit = await p.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+        assert.ok(fit.doc <= fit.view, `${hash} fits 320 px: ${JSON.stringify(fit)}`);
+      }
     } finally {
       await phone.close();
     }
