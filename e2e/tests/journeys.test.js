@@ -31,14 +31,16 @@ async function signedInAs(username) {
 }
 
 /**
- * Runs fn, whose requests fail on purpose with one of `statuses`, and takes exactly those
- * console errors off the list (Chromium logs every 4xx answer as one).
+ * Runs fn, whose requests fail on purpose with one of `statuses` (an HTTP status, or the text of
+ * a network error), and takes exactly those console errors off the list (Chromium logs every
+ * 4xx answer and every failed request as one).
  */
 async function expectingFailedRequests(statuses, fn) {
   const before = browser.consoleErrors.length;
   await fn();
   const logged = browser.consoleErrors.splice(before);
-  const unexpected = logged.filter((e) => ![statuses].flat().some((status) => e.includes(`status of ${status}`)));
+  const expected = [statuses].flat().map((s) => (typeof s === 'number' ? `status of ${s}` : s));
+  const unexpected = logged.filter((e) => !expected.some((text) => e.includes(text)));
   assert.deepEqual(unexpected, [], `only the provoked ${statuses} was logged`);
 }
 
@@ -267,6 +269,50 @@ describe('Conduit in the browser', () => {
     const stored = await apiCall('GET', `/articles/${encodeURIComponent(myArticle.slug)}/comments`);
     assert.deepEqual(stored.json.comments.map((c) => c.body), [text]);
     await screenshot(page, 'article');
+  });
+
+  test('a comment whose post was lost on the network is sent again with the same Idempotency-Key; new text, new key', T, async () => {
+    await open(page, `#/article/${encodeURIComponent(myArticle.slug)}`);
+    const keys = [];
+    let dropNext = true;
+    const pattern = `**/api/articles/${encodeURIComponent(myArticle.slug)}/comments`;
+    const handler = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (dropNext) {
+        dropNext = false;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    };
+    await page.route(pattern, handler);
+    try {
+      const body = `Sent twice, stored once ${uid}`;
+      await page.getByLabel('Write a comment').fill(body);
+      await expectingFailedRequests('ERR_CONNECTION_RESET', async () => {
+        await page.getByRole('button', { name: 'Post Comment' }).click();
+        await page.locator('.comment-form .form-errors').getByText('Cannot reach the server').waitFor();
+      });
+      assert.equal(await page.getByLabel('Write a comment').inputValue(), body, 'the text is kept for the retry');
+      await page.getByRole('button', { name: 'Post Comment' }).click();
+      await page.locator('.comment-list .comment', { hasText: body }).waitFor();
+      await page.getByLabel('Write a comment').fill(`A different one ${uid}`);
+      await page.getByRole('button', { name: 'Post Comment' }).click();
+      await page.locator('.comment-list .comment', { hasText: `A different one ${uid}` }).waitFor();
+      assert.equal(keys.length, 3);
+      assert.equal(keys[1], keys[0], 'the retry of the same submission reuses its key');
+      assert.notEqual(keys[2], keys[1], 'a new submission gets a new key');
+      const stored = (await apiCall('GET', `/articles/${encodeURIComponent(myArticle.slug)}/comments`)).json.comments;
+      assert.equal(stored.filter((c) => c.body === body).length, 1);
+    } finally {
+      await page.unroute(pattern, handler);
+    }
+    // Tidy up for the tests after this one, through the UI.
+    for (const text of [`Sent twice, stored once ${uid}`, `A different one ${uid}`]) {
+      const c = page.locator('.comment-list .comment', { hasText: text });
+      await c.getByRole('button', { name: 'Delete comment' }).click();
+      await c.waitFor({ state: 'detached' });
+    }
   });
 
   test('favourite another user\'s article and find it under Favorited Articles', T, async () => {
