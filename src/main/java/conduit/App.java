@@ -20,6 +20,12 @@ import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
+import conduit.mail.FileMailSender;
+import conduit.mail.MailRelay;
+import conduit.mail.MailSender;
+import conduit.mail.Outbox;
+import conduit.mail.SesMailSender;
+import conduit.mail.Templates;
 import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
@@ -42,6 +48,7 @@ import conduit.web.Auth;
 import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.Idempotency;
 import conduit.web.ObservePaths;
 import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
@@ -70,19 +77,27 @@ public final class App implements AutoCloseable {
     private static final long TIER_PROBE_DEADLINE_MILLIS = 2000;
     /** A monitor that has not finished a round for this long means the instance is wedged. */
     private static final long WEDGED_AFTER_MILLIS = 10_000;
+    /** How often the outbox is looked at: mail leaves within about a second of its commit. */
+    private static final long MAIL_ROUND_MILLIS = 1000;
 
     private final Settings settings;
     private final Infrastructure infra;
     private final Drain drain;
     private final TierMonitor tiers;
+    private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
+    private final Outbox outbox;
     private volatile boolean started;
+    private volatile MailRelay relay;
 
-    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing) {
+    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
+                HttpRouting.Builder routing, Outbox outbox) {
+        this.outbox = outbox;
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
         this.tiers = tiers;
+        this.accessLog = accessLog;
         this.routing = routing;
     }
 
@@ -97,6 +112,8 @@ public final class App implements AutoCloseable {
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
+            // Mail is written to the outbox in the same transaction as the change that causes it.
+            Outbox outbox = new Outbox(db, infra.keys().outboxCipher());
             UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
             ProfileService profiles = new ProfileService(new ProfileStore(db), views);
             TagStore tagStore = new TagStore(db);
@@ -107,18 +124,21 @@ public final class App implements AutoCloseable {
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
+            AccessLog accessLog = new AccessLog();
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
-                    .addFilter(new AccessLog())
+                    .addFilter(accessLog)
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
             ErrorHandling.register(routing);
-            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute()))
+            Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
+            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute(),
+                            idempotency))
                     .register("/api/user", new CurrentUserRoutes(users, auth))
                     .register("/api/profiles", new ProfileRoutes(profiles, auth))
-                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth),
-                            new CommentRoutes(comments, auth))
+                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency),
+                            new CommentRoutes(comments, auth, idempotency))
                     .register("/api/tags", new TagRoutes(tags, views))
-                    .register("/api/uploads", new UploadRoutes(uploads, auth))
+                    .register("/api/uploads", new UploadRoutes(uploads, auth, idempotency))
                     .register("/api/images", new ImageRoutes(uploads))
                     .register(ApiDocs.PATH, new ApiDocs());
             if (infra.blobs() instanceof LocalBlobStore local) {
@@ -138,7 +158,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, routing);
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox);
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -179,6 +199,8 @@ public final class App implements AutoCloseable {
                 .putSocket(OBSERVE_SOCKET, socket -> socket.host(settings.host()).port(settings.observePort())
                         .routing(observe -> {
                             observe.addFilter(new ObservePaths());
+                            // Request metrics for health and scrapes too (their access lines are not logged).
+                            observe.addFilter(accessLog);
                             ErrorHandling.register(observe);
                             ErrorHandling.registerNotFound(observe);
                         }))
@@ -248,6 +270,9 @@ public final class App implements AutoCloseable {
             app.configure(builder);
             WebServer server = builder.build().start();
             app.started = server.isRunning();
+            if (app.started) {
+                app.startMail(server.port());
+            }
             return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
@@ -278,9 +303,23 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts sending the mail outbox, once the site's address is known (links in mail point at
+     * {@code PUBLIC_BASE_URL}, else at this host and port).
+     */
+    private void startMail(int port) {
+        Settings.Mail mail = settings.mail();
+        MailSender sender = mail.ses() ? SesMailSender.create(mail.from(), mail.configurationSet(), mail.sesEndpoint())
+                : new FileMailSender(settings.dataDir().resolve("mail"), mail.from());
+        relay = new MailRelay(outbox, new Templates(settings.siteUrl(port)), sender).start(MAIL_ROUND_MILLIS);
+    }
+
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         tiers.close();
         infra.close();
     }

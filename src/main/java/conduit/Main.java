@@ -28,7 +28,7 @@ public final class Main {
         long started = System.nanoTime();
         Settings settings = Settings.fromEnvironment(System.getenv());
         if (args.length > 0) {
-            System.exit(command(args[0], settings));
+            System.exit(command(args, settings));
         }
         App.Running app = App.start(settings);
         if (app.port() < 0) {
@@ -46,12 +46,17 @@ public final class Main {
 
     /**
      * One-off operations with the same configuration as the server:
-     * {@code reencrypt} re-encrypts every stored email under the current key (rotation).
+     * {@code reencrypt} re-encrypts every stored email under the current key (rotation);
+     * {@code verify} checks a database (a restored backup, say) without changing it.
      */
-    private static int command(String name, Settings settings) {
+    private static int command(String[] args, Settings settings) {
         Logger log = System.getLogger(Main.class.getName());
+        String name = args[0];
+        if (name.equals("verify")) {
+            return conduit.backup.VerifyCommand.run(settings, java.util.List.of(args).subList(1, args.length), System.out, System.err);
+        }
         if (!name.equals("reencrypt")) {
-            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt");
+            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, verify");
             return 2;
         }
         try (Infrastructure infra = Infrastructure.start(settings)) {

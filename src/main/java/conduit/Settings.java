@@ -30,9 +30,10 @@ import conduit.session.SessionPolicy;
  * @param logins      login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
  * @param edge        drain, TLS and CORS: how the instance meets the load balancer and browsers
  * @param aws         S3, KMS and Secrets Manager; every field null means the embedded equivalent
+ * @param mail        how mail leaves: files in the data directory, or Amazon SES
  */
 public record Settings(String host, int port, int observePort, Path dataDir, DbSettings db, SessionPolicy sessions,
-                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge, Aws aws) {
+                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge, Aws aws, Mail mail) {
 
     public Settings {
         require(host != null && !host.isBlank(), "HOST must not be blank");
@@ -46,6 +47,29 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(aws, "aws");
+        Objects.requireNonNull(mail, "mail");
+    }
+
+    /**
+     * @param ses              {@code MAIL_TRANSPORT=ses}: Amazon SES v2; else ({@code file}, the default)
+     *                         {@code .eml} files under {@code <data dir>/mail} for a developer to open
+     * @param from             {@code MAIL_FROM}: the sender (on AWS an address of the SES identity's domain)
+     * @param configurationSet {@code SES_CONFIGURATION_SET}: bounces and complaints go where it says
+     * @param sesEndpoint      {@code SES_ENDPOINT}: moto in tests; null for the regional endpoint
+     */
+    public record Mail(boolean ses, String from, String configurationSet, URI sesEndpoint) {
+        public static final Mail FILES = new Mail(false, "Conduit <no-reply@conduit.local>", null, null);
+
+        public Mail {
+            require(from != null && !from.isBlank(), "MAIL_FROM must not be blank");
+        }
+
+        static Mail from(Env env) {
+            String transport = env.text("MAIL_TRANSPORT", "file");
+            require(transport.equals("file") || transport.equals("ses"), "MAIL_TRANSPORT must be file or ses, got '" + transport + "'");
+            return new Mail(transport.equals("ses"), env.text("MAIL_FROM", FILES.from()), env.text("SES_CONFIGURATION_SET"),
+                    env.uri("SES_ENDPOINT"));
+        }
     }
 
     /**
@@ -259,7 +283,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                         .tls(env.path("TLS_KEYSTORE"), env.text("TLS_KEYSTORE_PASSWORD"))
                         .corsOrigins(Set.copyOf(env.list("CORS_ORIGINS")))
                         .build())
-                .aws(Aws.from(env));
+                .aws(Aws.from(env))
+                .mail(Mail.from(env));
         return settings.build();
     }
 
@@ -314,12 +339,17 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
 
     public Builder toBuilder() {
         return new Builder(dataDir).host(host).port(port).observePort(observePort).db(db).sessions(sessions).redis(redis)
-                .cacheTtl(cacheTtl).logins(logins).edge(edge).aws(aws);
+                .cacheTtl(cacheTtl).logins(logins).edge(edge).aws(aws).mail(mail);
     }
 
     /** The same settings listening on free loopback ports with data under the given directory (tests). */
     public Settings onFreeLoopbackPort(Path dir) {
         return toBuilder().host("127.0.0.1").port(0).observePort(0).dataDir(dir).build();
+    }
+
+    /** The site's absolute address for links in mail: {@code PUBLIC_BASE_URL}, else this host and port. */
+    public String siteUrl(int boundPort) {
+        return aws.publicBaseUrl().isBlank() ? "http://localhost:" + boundPort : aws.publicBaseUrl();
     }
 
     /** A short description of the wiring, for the start-up line. */
@@ -343,6 +373,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         private LoginLimiter.Limits logins = LoginLimiter.Limits.DEFAULT;
         private Edge edge = Edge.DEFAULT;
         private Aws aws = Aws.NONE;
+        private Mail mail = Mail.FILES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -408,9 +439,14 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
             return this;
         }
 
+        public Builder mail(Mail value) {
+            mail = value;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(host, port, observePort, dataDir, db == null ? DbSettings.embedded(dataDir) : db, sessions,
-                    redis, cacheTtl, logins, edge, aws);
+                    redis, cacheTtl, logins, edge, aws, mail);
         }
     }
 

@@ -3,6 +3,7 @@ package conduit.article;
 import conduit.common.Change;
 import conduit.common.Page;
 import conduit.web.Auth;
+import conduit.web.Idempotency;
 import conduit.web.JsonBody;
 import conduit.web.Params;
 import conduit.web.Responses;
@@ -16,11 +17,13 @@ public final class ArticleRoutes implements HttpService {
     private final ArticleService articles;
     private final ArticleViews views;
     private final Auth auth;
+    private final Idempotency idempotency;
 
-    public ArticleRoutes(ArticleService articles, ArticleViews views, Auth auth) {
+    public ArticleRoutes(ArticleService articles, ArticleViews views, Auth auth, Idempotency idempotency) {
         this.articles = articles;
         this.views = views;
         this.auth = auth;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -52,7 +55,8 @@ public final class ArticleRoutes implements HttpService {
         JsonBody body = JsonBody.read(req, "article");
         ArticleService.Draft draft = new ArticleService.Draft(body.string("title"), body.string("description"),
                 body.string("body"), body.strings("tagList", ArticleService.MAX_TAGS));
-        Responses.created(res, ArticleJson.single(articles.create(me, draft)));
+        idempotency.create(req, res, "user:" + me, body.raw(),
+                requestKey -> Idempotency.created(ArticleJson.single(articles.create(me, draft, requestKey))));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -46,28 +46,37 @@ public final class ArticleService {
         this.events = events;
     }
 
-    public Article create(long authorId, Draft draft) {
+    /**
+     * @param requestKey the key of the client's request (idempotent retries), or null: a create
+     *                   with a key that is already stored answers with that article instead
+     */
+    public Article create(long authorId, Draft draft, String requestKey) {
         String title = Text.required("title", draft.title(), MAX_TITLE);
         String description = Text.required("description", draft.description(), MAX_DESCRIPTION);
         String body = Text.required("body", draft.body(), MAX_BODY);
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
-        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now);
+        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now, requestKey);
         events.articleCreated(authorId);
         return store.bySlugFresh(slug, authorId);
     }
 
     private String insertWithUniqueSlug(long authorId, String title, String description, String body,
-                                        List<String> tags, long now) {
+                                        List<String> tags, long now, String requestKey) {
         for (int attempt = 0; ; attempt++) {
             String slug = Slugs.of(title);
             List<Long> tagIds = tagStore.idsOf(tags);
             try {
-                store.create(slug, title, description, body, authorId, now, tagIds);
+                store.create(slug, title, description, body, authorId, now, tagIds, requestKey);
                 return slug;
             } catch (RuntimeException e) {
+                String duplicate = SqlErrors.duplicateKey(e).orElse("");
+                if (requestKey != null && duplicate.contains("request_key")) {
+                    // The same request committed before (its answer was lost): that article is the answer.
+                    return store.slugOfRequest(requestKey).orElseThrow(() -> e);
+                }
                 // 8 random base-36 characters collide about once in 2.8e12 slugs of one title.
-                if (attempt >= 2 || SqlErrors.duplicateKey(e).filter(m -> m.contains("slug")).isEmpty()) {
+                if (attempt >= 2 || !duplicate.contains("slug")) {
                     throw e;
                 }
             }

@@ -165,11 +165,13 @@ public final class ArticleStore {
      *
      * @return the new article's id
      */
-    public long create(String slug, String title, String description, String body, long authorId, long now, List<Long> tagIds) {
+    public long create(String slug, String title, String description, String body, long authorId, long now, List<Long> tagIds,
+                       String requestKey) {
         return db.inTransaction(tx -> {
             long id = Rows.insertedId(tx.createInsert("""
-                            INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
-                            VALUES (:slug, :title, :description, :body, :author, :now, :now)""")
+                            INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at, request_key)
+                            VALUES (:slug, :title, :description, :body, :author, :now, :now, :key)""")
+                    .addParam("key", requestKey)
                     .addParam("slug", slug)
                     .addParam("title", title)
                     .addParam("description", description)
@@ -200,6 +202,12 @@ public final class ArticleStore {
             }
             return null;
         });
+    }
+
+    /** The slug of the article a request created, from the writer (for its retry). */
+    public java.util.Optional<String> slugOfRequest(String requestKey) {
+        return db.write(exec -> exec.get("SELECT slug FROM articles WHERE request_key = ?", requestKey)
+                .map(r -> Rows.string(r, "slug")));
     }
 
     /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */

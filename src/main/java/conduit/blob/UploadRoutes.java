@@ -4,6 +4,7 @@ import java.util.Map;
 
 import conduit.common.Clock;
 import conduit.web.Auth;
+import conduit.web.Idempotency;
 import conduit.web.JsonBody;
 import conduit.web.Caller;
 import conduit.web.Responses;
@@ -26,10 +27,12 @@ public final class UploadRoutes implements HttpService {
 
     private final UploadService uploads;
     private final Auth auth;
+    private final Idempotency idempotency;
 
-    public UploadRoutes(UploadService uploads, Auth auth) {
+    public UploadRoutes(UploadService uploads, Auth auth, Idempotency idempotency) {
         this.uploads = uploads;
         this.auth = auth;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -41,8 +44,10 @@ public final class UploadRoutes implements HttpService {
         Caller caller = auth.required(req);
         // Upload requests are a few fields: a small body limit.
         JsonBody body = JsonBody.read(req, "upload", 4096);
-        UploadService.Upload upload = uploads.start(caller.userId(), body.string("contentType"),
-                body.integer("contentLength"), body.string("purpose"));
-        Responses.created(res, UploadView.of(upload));
+        String type = body.string("contentType");
+        Long length = body.integer("contentLength");
+        String purpose = body.string("purpose");
+        idempotency.create(req, res, "user:" + caller.userId(), body.raw(),
+                requestKey -> Idempotency.created(UploadView.of(uploads.start(caller.userId(), type, length, purpose))));
     }
 }

@@ -7,6 +7,7 @@ import conduit.common.Clock;
 import conduit.common.Page;
 import conduit.profile.Profile;
 import conduit.web.Auth;
+import conduit.web.Idempotency;
 import conduit.web.JsonBody;
 import conduit.web.Params;
 import conduit.web.Responses;
@@ -31,10 +32,12 @@ public final class CommentRoutes implements HttpService {
 
     private final CommentService comments;
     private final Auth auth;
+    private final Idempotency idempotency;
 
-    public CommentRoutes(CommentService comments, Auth auth) {
+    public CommentRoutes(CommentService comments, Auth auth, Idempotency idempotency) {
         this.comments = comments;
         this.auth = auth;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -54,8 +57,11 @@ public final class CommentRoutes implements HttpService {
     private void add(ServerRequest req, ServerResponse res) {
         long me = auth.required(req).userId();
         JsonBody body = JsonBody.read(req, "comment");
-        Comment comment = comments.add(me, Params.path(req, "slug"), body.string("body"));
-        Responses.created(res, Map.of("comment", CommentJson.of(comment)));
+        String slug = Params.path(req, "slug");
+        String text = body.string("body");
+        // The slug is part of the route, not the body: it goes into the key's scope.
+        idempotency.create(req, res, "user:" + me + ":comments:" + slug, body.raw(),
+                requestKey -> Idempotency.created(Map.of("comment", CommentJson.of(comments.add(me, slug, text, requestKey)))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

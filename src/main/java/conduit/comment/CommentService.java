@@ -8,6 +8,7 @@ import conduit.common.Failure;
 import conduit.common.Page;
 import conduit.common.Text;
 import conduit.common.WriteEvents;
+import conduit.db.SqlErrors;
 
 /** Comments on articles. */
 public final class CommentService {
@@ -23,10 +24,20 @@ public final class CommentService {
         this.events = events;
     }
 
-    public Comment add(long authorId, String slug, String body) {
+    /** @param requestKey the client's request key (idempotent retries), or null: see {@code ArticleService.create} */
+    public Comment add(long authorId, String slug, String body, String requestKey) {
         long articleId = articles.idOf(slug);
         String text = Text.required("body", body, MAX_BODY);
-        long id = store.insert(articleId, authorId, text, Clock.now());
+        long id;
+        try {
+            id = store.insert(articleId, authorId, text, Clock.now(), requestKey);
+        } catch (RuntimeException e) {
+            if (requestKey == null || SqlErrors.duplicateKey(e).filter(m -> m.contains("request_key")).isEmpty()) {
+                throw e;
+            }
+            // The same request committed before (its answer was lost): that comment is the answer.
+            id = store.idOfRequest(requestKey).orElseThrow(() -> e);
+        }
         events.commentChanged(slug);
         return store.byIdFresh(id, authorId);
     }

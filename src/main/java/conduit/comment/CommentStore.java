@@ -24,14 +24,21 @@ public final class CommentStore {
         this.db = db;
     }
 
-    public long insert(long articleId, long authorId, String body, long now) {
-        return Rows.insertedId(db.write(exec -> exec.createInsert("""
-                        INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
-                        VALUES (:article, :author, :body, :now, :now)""")
+    public long insert(long articleId, long authorId, String body, long now, String requestKey) {
+        return db.write(exec -> Rows.insertedId(exec.createInsert("""
+                        INSERT INTO comments (article_id, author_id, body, created_at, updated_at, request_key)
+                        VALUES (:article, :author, :body, :now, :now, :key)""")
+                .addParam("key", requestKey)
                 .addParam("article", articleId)
                 .addParam("author", authorId)
                 .addParam("body", body)
                 .addParam("now", now)));
+    }
+
+    /** The comment a request created, from the writer (for its retry). */
+    public Optional<Long> idOfRequest(String requestKey) {
+        return db.write(exec -> exec.get("SELECT id FROM comments WHERE request_key = ?", requestKey)
+                .map(r -> Rows.longValue(r, "id")));
     }
 
     /** Oldest first, as a conversation reads. */

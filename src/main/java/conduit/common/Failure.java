@@ -76,6 +76,11 @@ public final class Failure extends RuntimeException {
         return new Failure(Kind.UNAVAILABLE, field, message, 1, null);
     }
 
+    /** 409 + Retry-After: a conflict that passes by itself (the same request is still running). */
+    public static Failure conflictRetry(String field, String message) {
+        return new Failure(Kind.CONFLICT, field, message, 1, null);
+    }
+
     public static Failure rateLimited(long retryAfterSeconds) {
         return new Failure(Kind.RATE_LIMITED, "login", "too many attempts, retry in " + retryAfterSeconds + " s",
                 retryAfterSeconds, null);

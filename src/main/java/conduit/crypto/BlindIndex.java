@@ -77,6 +77,20 @@ public final class BlindIndex {
         }
     }
 
+    /** The raw HMAC of the parts, each length-prefixed so that no two lists of parts share a MAC. */
+    public byte[] mac(byte[]... parts) {
+        try {
+            Mac mac = (Mac) prototype.clone();
+            for (byte[] part : parts) {
+                mac.update(java.nio.ByteBuffer.allocate(4).putInt(part.length).array());
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
+        }
+    }
+
     public static String normaliseEmail(String email) {
         return email.trim().toLowerCase(Locale.ROOT);
     }

@@ -2,6 +2,7 @@ package conduit.crypto;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The keys that protect data at rest: KMS when a key id is configured, else a key file generated
@@ -10,17 +11,20 @@ import java.nio.file.Path;
 public final class KeyTier implements AutoCloseable {
     private final KeyProvider provider;
     private final EmailProtection emails;
+    private final BlindIndex requestKeys;
 
-    private KeyTier(KeyProvider provider, EmailProtection emails) {
+    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys) {
         this.provider = provider;
         this.emails = emails;
+        this.requestKeys = requestKeys;
     }
 
     /** @param kmsKeyId null for the local key file; @param kmsEndpoint null for the real KMS */
     public static KeyTier start(String kmsKeyId, URI kmsEndpoint, Path dataDir, WrappedKeyStore wrappedKeys) {
         KeyProvider provider = kmsKeyId == null ? LocalKeyProvider.open(dataDir) : KmsKeyProvider.create(kmsKeyId, kmsEndpoint);
         try {
-            return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT));
+            return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT),
+                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"));
         } catch (DecryptionFailedException e) {
             provider.close();
             throw new IllegalStateException("The database's keys were wrapped by another master key than this "
@@ -34,6 +38,24 @@ public final class KeyTier implements AutoCloseable {
 
     public EmailProtection emails() {
         return emails;
+    }
+
+    /**
+     * Seals the mail outbox's payloads (a recipient, a one-time link) until they are sent. Its
+     * data keys are bound to that column by their own encryption context (the key policy admits
+     * the app's contexts, {@code app=conduit}).
+     */
+    public EnvelopeCipher outboxCipher() {
+        return new EnvelopeCipher(provider, Map.of("app", "conduit", "table", "mail_outbox", "column", "payload"),
+                KeyCachePolicy.DEFAULT);
+    }
+
+    /**
+     * The key that names and seals idempotency records (a stored answer may hold an email or a
+     * session token): its own key, shared by every instance through the wrapped-key table.
+     */
+    public BlindIndex requestKeys() {
+        return requestKeys;
     }
 
     @Override

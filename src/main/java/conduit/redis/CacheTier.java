@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import conduit.cache.ViewCache;
+import conduit.crypto.BlindIndex;
+import conduit.idempotency.IdempotencyRecords;
 import conduit.ratelimit.LoginLimiter;
 import conduit.session.MeteredSessionStore;
 import conduit.session.SessionPolicy;
@@ -56,6 +58,12 @@ public final class CacheTier implements AutoCloseable {
     /** Redis itself is in trouble (unreachable, timing out, failing over), not a bad command. */
     private static boolean redisDown(Throwable e) {
         return e instanceof JedisException && !(e instanceof JedisDataException);
+    }
+
+    /** Idempotency records where the sessions are: Redis, or this process (16 MB at most). */
+    public IdempotencyRecords idempotency(BlindIndex keys) {
+        return redis == null ? IdempotencyRecords.inMemory(16L * 1024 * 1024, System::currentTimeMillis, keys)
+                : IdempotencyRecords.redis(redis, breaker, keys);
     }
 
     /** Redis's circuit breaker; null when the state is in this process. */

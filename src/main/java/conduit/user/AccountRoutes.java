@@ -6,7 +6,10 @@ import conduit.ratelimit.LoginLimiter;
 import conduit.web.Auth;
 import conduit.web.BrowserSession;
 import conduit.web.Caller;
+import conduit.idempotency.IdempotencyRecords;
 import conduit.web.Forwarded;
+import conduit.web.Idempotency;
+import conduit.web.Json;
 import conduit.web.JsonBody;
 import conduit.web.Responses;
 import io.helidon.http.Status;
@@ -21,12 +24,14 @@ public final class AccountRoutes implements HttpService {
     private final Auth auth;
     private final LoginLimiter limiter;
     private final Duration sessionLifetime;
+    private final Idempotency idempotency;
 
-    public AccountRoutes(UserService users, Auth auth, LoginLimiter limiter, Duration sessionLifetime) {
+    public AccountRoutes(UserService users, Auth auth, LoginLimiter limiter, Duration sessionLifetime, Idempotency idempotency) {
         this.users = users;
         this.auth = auth;
         this.limiter = limiter;
         this.sessionLifetime = sessionLifetime;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -38,8 +43,14 @@ public final class AccountRoutes implements HttpService {
 
     private void register(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req, "user");
-        UserService.Authenticated result = users.register(body.string("username"), body.string("email"), body.string("password"));
-        signedIn(req, res, Status.CREATED_201, result);
+        String username = body.string("username");
+        String email = body.string("email");
+        String password = body.string("password");
+        // A replayed browser sign-up answers as the first did but sets no cookie again: the
+        // page then asks the user to sign in (the account exists once, which is the point).
+        // The account's unique username and email keep a lost-answer retry from a second row.
+        idempotency.create(req, res, "anonymous", body.raw(), requestKey -> new IdempotencyRecords.Reply(201,
+                Json.write(signedIn(req, res, users.register(username, email, password)))));
     }
 
     private void login(ServerRequest req, ServerResponse res) {
@@ -49,17 +60,17 @@ public final class AccountRoutes implements HttpService {
         if (email != null && !email.isBlank() && password != null && !password.isEmpty()) {
             limiter.check(email, Forwarded.clientAddress(req));
         }
-        signedIn(req, res, Status.OK_200, users.login(email, password));
+        Responses.send(res, Status.OK_200, signedIn(req, res, users.login(email, password)));
     }
 
     /** API clients get the token in the body; the browser UI gets it in an HttpOnly cookie only. */
-    private void signedIn(ServerRequest req, ServerResponse res, Status status, UserService.Authenticated result) {
+    private Object signedIn(ServerRequest req, ServerResponse res, UserService.Authenticated result) {
         String token = result.token();
         if (BrowserSession.wanted(req)) {
             BrowserSession.start(req, res, token, sessionLifetime);
             token = null;
         }
-        Responses.send(res, status, UserJson.of(result.user(), token));
+        return UserJson.of(result.user(), token);
     }
 
     private void logout(ServerRequest req, ServerResponse res) {

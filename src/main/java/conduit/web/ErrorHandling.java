@@ -26,7 +26,7 @@ public final class ErrorHandling {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(Failure.class, (req, res, failure) -> {
-            if (failure.getCause() != null) {
+            if (failure.getCause() != null && !TierBreaker.refused(failure)) {
                 // An infrastructure failure behind a 503: logged here, once, with its cause.
                 LOG.log(Level.WARNING, failure.getMessage() + " on " + req.prologue().method().text() + " "
                         + req.matchingPattern().orElse("unmatched"), failure.getCause());

@@ -22,9 +22,11 @@ public final class JsonBody {
     public static final int MAX_BYTES = 2 * 1024 * 1024;
 
     private final ObjectNode node;
+    private final byte[] raw;
 
-    private JsonBody(ObjectNode node) {
+    private JsonBody(ObjectNode node, byte[] raw) {
         this.node = node;
+        this.raw = raw;
     }
 
     /** Reads the request body and returns the object under {@code wrapper}. */
@@ -34,7 +36,8 @@ public final class JsonBody {
 
     /** The same with a lower size limit, for endpoints whose bodies are small by nature. */
     public static JsonBody read(ServerRequest request, String wrapper, int maxBytes) {
-        JsonNode root = Json.parse(readBytes(request, maxBytes));
+        byte[] raw = readBytes(request, maxBytes);
+        JsonNode root = Json.parse(raw);
         JsonNode inner = root.isObject() ? root.get(wrapper) : null;
         if (inner == null || inner.isNull()) {
             throw Failure.invalid(wrapper, "is missing");
@@ -42,7 +45,12 @@ public final class JsonBody {
         if (!inner.isObject()) {
             throw Failure.invalid(wrapper, "must be an object");
         }
-        return new JsonBody((ObjectNode) inner);
+        return new JsonBody((ObjectNode) inner, raw);
+    }
+
+    /** The body as it arrived (what an idempotent retry must repeat byte for byte). */
+    public byte[] raw() {
+        return raw;
     }
 
     private static byte[] readBytes(ServerRequest request, int maxBytes) {

@@ -39,7 +39,7 @@ public final class Responses {
         sendJson(res, status, Json.write(body));
     }
 
-    private static void sendJson(ServerResponse res, Status status, byte[] json) {
+    static void sendJson(ServerResponse res, Status status, byte[] json) {
         res.status(status);
         res.header(JSON);
         if (!res.headers().contains(HeaderNames.CACHE_CONTROL)) {

@@ -16,6 +16,9 @@ import conduit.session.SessionStore;
 import conduit.session.Sessions;
 import conduit.web.Auth;
 import conduit.web.ErrorHandling;
+import conduit.web.Idempotency;
+import conduit.crypto.BlindIndex;
+import conduit.idempotency.IdempotencyRecords;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -43,7 +46,8 @@ final class UploadRig {
         });
         ErrorHandling.register(routing);
         // Mounted where App mounts them.
-        routing.register("/api/uploads", new UploadRoutes(uploads, new Auth(SESSIONS, new ReadConsistency(5000))))
+        routing.register("/api/uploads", new UploadRoutes(uploads, new Auth(SESSIONS, new ReadConsistency(5000)),
+                        new Idempotency(IdempotencyRecords.inMemory(1 << 20, System::currentTimeMillis, BlindIndex.of(new byte[32])))))
                 .register("/api/images", new ImageRoutes(uploads));
         if (local != null) {
             routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
