@@ -35,7 +35,7 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
                 }
             }
             var db = data.database();
-            cacheTier = CacheTier.start(RedisAuth.resolve(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
+            cacheTier = CacheTier.start(settings.redis(), RedisAuth.token(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
                     settings.logins(), (since, loader) -> {
                         var loaded = db.readFreshSince(since, loader);
                         return new ViewCache.Loaded(loaded.value(), loaded.fresh());

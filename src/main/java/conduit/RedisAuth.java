@@ -19,12 +19,12 @@ final class RedisAuth {
     private RedisAuth() {
     }
 
-    static RedisSettings resolve(RedisSettings redis, Settings.Aws aws) {
+    /** The token's source, or null when there is no Redis or its AUTH comes from the settings. */
+    static SecretValue token(RedisSettings redis, Settings.Aws aws) {
         if (redis == null || aws.redisSecretArn() == null) {
-            return redis;
+            return null;
         }
-        SecretValue token = new SecretValue(aws.redisSecretArn(), () -> read(aws), SecretCredentials.MIN_REFRESH_INTERVAL);
-        return RedisConnector.withRotatingPassword(redis, token);
+        return new SecretValue(aws.redisSecretArn(), () -> read(aws), SecretCredentials.MIN_REFRESH_INTERVAL);
     }
 
     /**

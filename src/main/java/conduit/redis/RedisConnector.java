@@ -9,9 +9,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -39,7 +37,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Builds the pooled, thread-safe Jedis client: standalone or cluster, with AUTH and TLS.
  *
- * <p>AUTH comes from the settings, or from a rotated secret ({@link #withRotatingPassword}):
+ * <p>AUTH comes from the settings, or from a rotated secret (a {@link SecretValue} given to {@link #connect}):
  * then every new connection logs in with the token in memory, and in standalone mode a login
  * Redis refuses (WRONGPASS, after a rotation dropped the token) reads the secret again and is
  * retried once; open connections are never re-authenticated (Redis checks AUTH at login only).
@@ -47,28 +45,19 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Jedis builds the cluster's per-node pools itself, with no hook for the retry.
  */
 public final class RedisConnector {
-    /**
-     * Rotating passwords handed over from {@link #withRotatingPassword} to the {@link #connect}
-     * that follows with the same settings: RedisSettings is a value and has no room for a live
-     * source, and the caller in between ({@code CacheTier}) only passes the settings on.
-     */
-    private static final Map<RedisSettings, SecretValue> ROTATING = new ConcurrentHashMap<>();
-
     private RedisConnector() {
     }
 
-    /**
-     * The settings with the secret's current value as password, marked so that {@link #connect}
-     * logs in with the secret's value at each new connection and re-reads it when Redis refuses it.
-     */
-    public static RedisSettings withRotatingPassword(RedisSettings settings, SecretValue password) {
-        RedisSettings resolved = settings.toBuilder().credentials(settings.user(), read(password::current)).build();
-        ROTATING.put(resolved, password);
-        return resolved;
+    /** With the settings' own AUTH (or none). */
+    public static UnifiedJedis connect(RedisSettings settings) {
+        return connect(settings, null);
     }
 
-    public static UnifiedJedis connect(RedisSettings settings) {
-        SecretValue rotating = ROTATING.remove(settings);
+    /**
+     * @param rotating the AUTH token from a secret (null for the settings' own): every new connection
+     *                 logs in with its value in memory, and re-reads it when Redis refuses the login
+     */
+    public static UnifiedJedis connect(RedisSettings settings, SecretValue rotating) {
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)

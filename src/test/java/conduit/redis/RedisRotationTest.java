@@ -75,7 +75,7 @@ class RedisRotationTest {
     private UnifiedJedis connect(SecretValue token) {
         RedisSettings settings = RedisSettings.builder().url(URI.create(Stack.env("REDIS_URL"))).credentials(user, null)
                 .poolSize(4).build();
-        return RedisConnector.connect(RedisConnector.withRotatingPassword(settings, token));
+        return RedisConnector.connect(settings, token);
     }
 
     private void putSecret(String value) {
