@@ -1,10 +1,12 @@
 package conduit.ratelimit;
 
-import java.time.Duration;
-import java.util.Locale;
-import java.util.function.Function;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.function.BiFunction;
 
 import conduit.common.Failure;
+import conduit.ops.Audit;
 import conduit.ops.TierBreaker;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -17,83 +19,144 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Login attempts are limited per account and per client address (token buckets, Bucket4j). In
- * Redis the buckets are shared by every instance, so spreading attempts over instances gains an
- * attacker nothing; in embedded mode they live in memory.
+ * Every rate limit and quota (token buckets, Bucket4j): sign-ups per client address, login
+ * attempts per account and per address, writes per user, and the daily upload quota per user
+ * (files and bytes). In Redis the buckets are shared by every instance, so spreading requests
+ * over instances gains nothing; in embedded mode they live in memory, bounded in number.
+ * A refusal is a 429 with {@code Retry-After} and an audit line naming the limit.
+ *
+ * <p>Subjects are never stored in the clear: accounts arrive as their blind index, addresses as
+ * text (IPv6 clients by their /64, which one subscriber usually holds whole), users as ids.
  */
-public final class LoginLimiter {
-    /** Attempts allowed per window, for one account and for one client address. */
-    public record Limits(int perAccount, int perAddress, Duration window) {
-        public static final Limits DEFAULT = new Limits(10, 30, Duration.ofMinutes(1));
+public final class RateLimiter {
+    /** One kind of limit: its Redis key prefix, the error field a refusal names, and its rate. */
+    private enum Kind {
+        SIGNUP_ADDRESS("signup-addr", "signup"),
+        LOGIN_ACCOUNT("login-acct", "login"),
+        LOGIN_ADDRESS("login-addr", "login"),
+        WRITES_USER("writes-user", "writes"),
+        UPLOADS_USER("uploads-user", "uploads"),
+        UPLOAD_KIB_USER("upload-kib-user", "uploads");
+
+        private final String key;
+        private final String field;
+
+        Kind(String key, String field) {
+            this.key = key;
+            this.field = field;
+        }
+
+        RateLimits.Rate rate(RateLimits limits) {
+            return switch (this) {
+                case SIGNUP_ADDRESS -> limits.signupPerAddress();
+                case LOGIN_ACCOUNT -> limits.loginPerAccount();
+                case LOGIN_ADDRESS -> limits.loginPerAddress();
+                case WRITES_USER -> limits.writesPerUser();
+                case UPLOADS_USER -> limits.uploadsPerUser();
+                case UPLOAD_KIB_USER -> limits.uploadKibPerUser();
+            };
+        }
     }
 
+    private static final String PREFIX = "conduit:rl:v2:";
     /** Bound on the buckets one process keeps (~200 bytes each). */
     static final int MAX_LOCAL_BUCKETS = 100_000;
-    private final Function<String, Bucket> buckets;
+
+    private final BiFunction<String, BucketConfiguration, Bucket> buckets;
     /** Redis's breaker (null in process): the limiter must not wait on a Redis that is down. */
     private final TierBreaker breaker;
-    private final BucketConfiguration perAccount;
-    private final BucketConfiguration perAddress;
+    private final BucketConfiguration[] configs = new BucketConfiguration[Kind.values().length];
 
-    private LoginLimiter(Limits limits, Function<String, Bucket> buckets, TierBreaker breaker) {
+    private RateLimiter(RateLimits limits, BiFunction<String, BucketConfiguration, Bucket> buckets, TierBreaker breaker) {
         this.buckets = buckets;
         this.breaker = breaker;
-        this.perAccount = config(limits.perAccount(), limits.window());
-        this.perAddress = config(limits.perAddress(), limits.window());
+        for (Kind kind : Kind.values()) {
+            RateLimits.Rate rate = kind.rate(limits);
+            configs[kind.ordinal()] = BucketConfiguration.builder()
+                    .addLimit(Bandwidth.builder().capacity(rate.count()).refillGreedy(rate.count(), rate.window()).build())
+                    .build();
+        }
     }
 
-    /** Buckets in Redis, shared by every instance. */
-    public static LoginLimiter redis(UnifiedJedis redis, TierBreaker breaker, Limits limits) {
+    /** Buckets in Redis, shared by every instance; each key expires once its bucket would be full again. */
+    public static RateLimiter redis(UnifiedJedis redis, TierBreaker breaker, RateLimits limits) {
         var proxies = JedisBasedProxyManager.builderFor(redis)
                 .withKeyMapper(Mapper.STRING)
-                .withExpirationStrategy(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(limits.window()))
+                .withExpirationStrategy(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        java.time.Duration.ofSeconds(1)))
                 .build();
-        LoginLimiter[] self = new LoginLimiter[1];
-        self[0] = new LoginLimiter(limits, key -> proxies.builder().build(key,
-                () -> key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress), breaker);
-        return self[0];
+        return new RateLimiter(limits, (key, config) -> proxies.builder().build(key, () -> config), breaker);
     }
 
     /** Buckets in this process (embedded mode), bounded in number. */
-    public static LoginLimiter local(Limits limits) {
+    public static RateLimiter local(RateLimits limits) {
         LocalBuckets buckets = new LocalBuckets(MAX_LOCAL_BUCKETS);
-        LoginLimiter[] self = new LoginLimiter[1];
-        self[0] = new LoginLimiter(limits, key -> buckets.get(key,
-                (key.startsWith("conduit:rl:acct:") ? self[0].perAccount : self[0].perAddress).getBandwidths()[0]), null);
-        return self[0];
+        return new RateLimiter(limits, (key, config) -> buckets.get(key, config.getBandwidths()[0]), null);
     }
 
-    /** Takes one attempt for the account and the address, or throws 429 with how long to wait. */
-    public void check(String account, String address) {
-        Runnable both = () -> {
-            take("conduit:rl:acct:" + account.strip().toLowerCase(Locale.ROOT));
-            take("conduit:rl:addr:" + address);
-        };
+    /** One sign-up from this address, or 429. */
+    public void signup(InetAddress address) {
+        guarded(() -> take(Kind.SIGNUP_ADDRESS, addressKey(address), 1));
+    }
+
+    /** One login attempt (or re-authentication) on the account (its blind index) from the address, or 429. */
+    public void login(String accountIndex, InetAddress address) {
+        guarded(() -> {
+            take(Kind.LOGIN_ACCOUNT, accountIndex, 1);
+            take(Kind.LOGIN_ADDRESS, addressKey(address), 1);
+        });
+    }
+
+    /** One write (article, comment, upload) by the user, or 429. */
+    public void write(long userId) {
+        guarded(() -> take(Kind.WRITES_USER, Long.toString(userId), 1));
+    }
+
+    /** One upload of {@code bytes} against the user's daily quota of files and bytes, or 429. */
+    public void upload(long userId, long bytes) {
+        long kib = Math.max(1, (bytes + 1023) / 1024);
+        guarded(() -> {
+            take(Kind.UPLOAD_KIB_USER, Long.toString(userId), kib);
+            take(Kind.UPLOADS_USER, Long.toString(userId), 1);
+        });
+    }
+
+    /**
+     * The key of a client address: IPv4 as it is, IPv6 by its /64 (one subscriber, one home or
+     * one cloud instance usually holds a whole /64, so per-address limits would otherwise be per
+     * address of a 2^64 pool).
+     */
+    static String addressKey(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 4) {
+            return address.getHostAddress();
+        }
+        return HexFormat.of().formatHex(Arrays.copyOf(bytes, 8)) + "::/64";
+    }
+
+    private void guarded(Runnable takes) {
         if (breaker == null) {
-            both.run();
+            takes.run();
             return;
         }
         try {
             breaker.call(() -> {
-                both.run();
+                takes.run();
                 return null;
             });
         } catch (JedisException | TierBreaker.Unavailable e) {
+            // The limit cannot be checked: refusing is safer than letting attempts through unlimited.
             throw Failure.unavailable("rate limiter", e);
         }
     }
 
-    private void take(String key) {
-        ConsumptionProbe probe = buckets.apply(key).tryConsumeAndReturnRemaining(1);
+    private void take(Kind kind, String subject, long tokens) {
+        ConsumptionProbe probe = buckets.apply(PREFIX + kind.key + ":" + subject, configs[kind.ordinal()])
+                .tryConsumeAndReturnRemaining(tokens);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-            throw Failure.rateLimited(seconds);
+            Audit.denied("rate_limited", 0, "limit", kind.key, "retryAfterSeconds", seconds);
+            throw Failure.rateLimited(kind.field, seconds);
         }
-    }
-
-    private static BucketConfiguration config(int attempts, Duration window) {
-        return BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(attempts).refillGreedy(attempts, window).build())
-                .build();
     }
 }
