@@ -6,6 +6,8 @@ import java.security.Security;
 
 import conduit.ops.KeepLogsLogManager;
 import conduit.user.EmailReencryption;
+import conduit.user.IdentifierBackfill;
+import conduit.user.UserStore;
 import io.helidon.logging.common.LogConfig;
 
 /** Entry point: read the environment, start the app, say where it listens. */
@@ -46,12 +48,23 @@ public final class Main {
 
     /**
      * One-off operations with the same configuration as the server:
-     * {@code reencrypt} re-encrypts every stored email under the current key (rotation).
+     * {@code reencrypt} re-encrypts every stored email under the current key (rotation) and
+     * rewrites its blind index under the current normalisation; {@code backfill} gives every
+     * account written by an earlier release its username key (run after an instance refresh).
      */
     private static int command(String name, Settings settings) {
         Logger log = System.getLogger(Main.class.getName());
+        if (name.equals("backfill")) {
+            try (Infrastructure infra = Infrastructure.start(settings)) {
+                IdentifierBackfill.Result result = new IdentifierBackfill(new UserStore(infra.data().database(),
+                        infra.keys().emails())).run();
+                log.log(Level.INFO, "backfill: " + result.keyed() + " rows keyed, " + result.clashes()
+                        + " look-alike rows left without a key (logged by id)");
+                return 0;
+            }
+        }
         if (!name.equals("reencrypt")) {
-            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt");
+            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, backfill");
             return 2;
         }
         try (Infrastructure infra = Infrastructure.start(settings)) {

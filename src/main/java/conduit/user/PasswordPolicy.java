@@ -1,0 +1,50 @@
+package conduit.user;
+
+import conduit.common.Failure;
+import conduit.common.Identifiers;
+
+/**
+ * What a new password must be (ASVS 6.2): 8 to 256 characters, not blank, not the account's
+ * username or email (or the email's local part), and, unless the check is turned off, not on the
+ * list of common and breached passwords. Any other character is allowed, spaces and emoji
+ * included, and nothing else is demanded (no composition rules, no rotation).
+ */
+final class PasswordPolicy {
+    static final int MIN_LENGTH = 8;
+    /** NIST 800-63B asks for at least 64; the cap only bounds hashing work. */
+    static final int MAX_LENGTH = 256;
+
+    /** Null when the list check is off ({@code PASSWORD_LIST_CHECK=false}, third-party test suites only). */
+    private final CommonPasswords common;
+
+    PasswordPolicy(CommonPasswords common) {
+        this.common = common;
+    }
+
+    static PasswordPolicy of(AccountPolicy policy) {
+        return new PasswordPolicy(policy.passwordListCheck() ? CommonPasswords.load(MIN_LENGTH) : null);
+    }
+
+    /** The password, when the account ({@code username}, {@code email}) may have it; else 422 naming "password". */
+    String check(String password, String username, String email) {
+        if (password == null || password.isBlank()) {
+            throw Failure.blank("password");
+        }
+        if (password.codePointCount(0, password.length()) < MIN_LENGTH) {
+            throw Failure.invalid("password", "is too short (minimum is " + MIN_LENGTH + " characters)");
+        }
+        if (password.length() > MAX_LENGTH && password.codePointCount(0, password.length()) > MAX_LENGTH) {
+            throw Failure.tooLong("password", MAX_LENGTH);
+        }
+        int at = email == null ? -1 : email.lastIndexOf('@');
+        if ((username != null && Identifiers.sameText(password, username))
+                || (email != null && Identifiers.sameText(password, email))
+                || (at > 0 && Identifiers.sameText(password, email.substring(0, at)))) {
+            throw Failure.invalid("password", "must not be your username or email");
+        }
+        if (common != null && common.contains(password)) {
+            throw Failure.invalid("password", "is too common (it is on a list of breached passwords)");
+        }
+        return password;
+    }
+}
