@@ -11,11 +11,13 @@ public final class KeyTier implements AutoCloseable {
     private final KeyProvider provider;
     private final EmailProtection emails;
     private final BlindIndex requestKeys;
+    private final BlindIndex sessionIds;
 
-    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys) {
+    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys, BlindIndex sessionIds) {
         this.provider = provider;
         this.emails = emails;
         this.requestKeys = requestKeys;
+        this.sessionIds = sessionIds;
     }
 
     /** @param kmsKeyId null for the local key file; @param kmsEndpoint null for the real KMS */
@@ -23,7 +25,8 @@ public final class KeyTier implements AutoCloseable {
         KeyProvider provider = kmsKeyId == null ? LocalKeyProvider.open(dataDir) : KmsKeyProvider.create(kmsKeyId, kmsEndpoint);
         try {
             return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT),
-                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"));
+                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"),
+                    BlindIndex.load(provider, wrappedKeys, "sessions.public-id"));
         } catch (DecryptionFailedException e) {
             provider.close();
             throw new IllegalStateException("The database's keys were wrapped by another master key than this "
@@ -45,6 +48,11 @@ public final class KeyTier implements AutoCloseable {
      */
     public BlindIndex requestKeys() {
         return requestKeys;
+    }
+
+    /** The key that turns a session's token hash into the opaque id its owner sees in the session list. */
+    public BlindIndex sessionIds() {
+        return sessionIds;
     }
 
     @Override

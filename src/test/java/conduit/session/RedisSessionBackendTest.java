@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The session rules over the Redis backend, against a real Redis and Redis Cluster (scripts/stack up redis redis-cluster). */
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
 class RedisSessionBackendTest {
+    private static final conduit.common.ClientInfo CLIENT =
+            new conduit.common.ClientInfo(java.net.InetAddress.getLoopbackAddress(), "JUnit");
     private static final TierBreaker BREAKER = new TierBreaker("redis-sessions-test", e -> true, Duration.ofSeconds(1));
     private UnifiedJedis redis;
 
@@ -43,7 +45,7 @@ class RedisSessionBackendTest {
     @Test
     void storesTheHashOfTheTokenNeverTheToken() {
         SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
-        String token = store.create(42);
+        String token = store.create(42, CLIENT);
         String key = RedisSessionBackend.key(Tokens.hash(token));
         assertTrue(key.endsWith(Tokens.hash(token)));
         String value = redis.get(key);
@@ -58,7 +60,7 @@ class RedisSessionBackendTest {
     @Test
     void idleExpirySlidesWithUse() throws InterruptedException {
         SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMinutes(1));
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         for (int i = 0; i < 4; i++) {
             Thread.sleep(500);
             assertTrue(store.find(token).isPresent(), "used every 0.5 s, idle limit 1 s (step " + i + ")");
@@ -70,7 +72,7 @@ class RedisSessionBackendTest {
     @Test
     void absoluteLifetimeEndsAnActiveSession() throws InterruptedException {
         SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMillis(2000));
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < 1700) {
             assertTrue(store.find(token).isPresent());
@@ -85,9 +87,9 @@ class RedisSessionBackendTest {
     void revokeAndRevokeOthers() {
         SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
-        String a = store.create(user);
-        String b = store.create(user);
-        String c = store.create(user);
+        String a = store.create(user, CLIENT);
+        String b = store.create(user, CLIENT);
+        String c = store.create(user, CLIENT);
         store.revoke(a);
         assertTrue(store.find(a).isEmpty());
         store.revokeOthers(user, c);
@@ -101,7 +103,7 @@ class RedisSessionBackendTest {
         try (UnifiedJedis other = standalone()) {
             SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
-            String token = one.create(7);
+            String token = one.create(7, CLIENT);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
             one.markWrite(token, 12345);
             assertEquals(12345, two.find(token).orElseThrow().lastWriteAt());
@@ -116,7 +118,7 @@ class RedisSessionBackendTest {
                 .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build());
         SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
-        List<String> tokens = List.of(store.create(user), store.create(user), store.create(user), store.create(user));
+        List<String> tokens = List.of(store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT));
         for (String t : tokens) {
             assertEquals(user, store.find(t).orElseThrow().userId());
         }

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The session rules over the in-memory backend, on a clock the test moves. */
 class SessionsTest {
+    private static final conduit.common.ClientInfo CLIENT =
+            new conduit.common.ClientInfo(java.net.InetAddress.getLoopbackAddress(), "JUnit");
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemorySessionBackend memory = new MemorySessionBackend(now::get);
     private final SessionStore store = new Sessions(memory, new SessionPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30)),
@@ -18,7 +20,7 @@ class SessionsTest {
 
     @Test
     void sessionIsFoundByTokenAndKeyedByItsHash() {
-        String token = store.create(7);
+        String token = store.create(7, CLIENT);
         Session s = store.find(token).orElseThrow();
         assertEquals(7, s.userId());
         assertEquals(Tokens.hash(token), s.tokenHash());
@@ -27,7 +29,7 @@ class SessionsTest {
 
     @Test
     void idleExpirySlidesWithUse() {
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         now.addAndGet(Duration.ofMinutes(9).toMillis());
         assertTrue(store.find(token).isPresent());
         now.addAndGet(Duration.ofMinutes(9).toMillis());
@@ -38,7 +40,7 @@ class SessionsTest {
 
     @Test
     void absoluteLifetimeHoldsEvenWhenActive() {
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         for (int i = 0; i < 3; i++) {
             now.addAndGet(Duration.ofMinutes(9).toMillis());
             assertTrue(store.find(token).isPresent());
@@ -49,10 +51,10 @@ class SessionsTest {
 
     @Test
     void revokeEndsOneSessionAndRevokeOthersKeepsTheCurrent() {
-        String a = store.create(5);
-        String b = store.create(5);
-        String c = store.create(5);
-        String otherUser = store.create(6);
+        String a = store.create(5, CLIENT);
+        String b = store.create(5, CLIENT);
+        String c = store.create(5, CLIENT);
+        String otherUser = store.create(6, CLIENT);
         store.revoke(a);
         assertTrue(store.find(a).isEmpty());
         store.revokeOthers(5, c);
@@ -64,11 +66,11 @@ class SessionsTest {
     @Test
     void expiredSessionsAreSweptSoAnIdleProcessDoesNotGrow() {
         for (int i = 0; i < 100; i++) {
-            store.create(i);
+            store.create(i, CLIENT);
         }
         assertEquals(100, memory.size());
         now.addAndGet(Duration.ofMinutes(31).toMillis());
-        store.create(1000); // a sign-in after the sweep interval sweeps
+        store.create(1000, CLIENT); // a sign-in after the sweep interval sweeps
         assertEquals(1, memory.size(), "only the new session is left");
     }
 }
