@@ -30,7 +30,7 @@ class BodyBudgetTest {
     void start() {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // Room for one maximum-size body (and a half), not two.
-                .addFilter(new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300)));
+                .addFilter(new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300), Duration.ofSeconds(2)));
         ErrorHandling.register(routing);
         routing.post("/api/hold", (req, res) -> {
             int length = JsonBody.read(req, "x").string("s").length();
