@@ -24,6 +24,7 @@ import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
 import conduit.ops.TierMonitor;
+import conduit.ratelimit.RateLimiter;
 import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
@@ -34,7 +35,10 @@ import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
 import conduit.tag.TagStore;
 import conduit.user.AccountRoutes;
+import conduit.user.AccountSessions;
 import conduit.user.CurrentUserRoutes;
+import conduit.user.IdentifierBackfill;
+import conduit.user.SessionRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
@@ -42,8 +46,10 @@ import conduit.web.Auth;
 import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.Forwarded;
 import conduit.web.Idempotency;
 import conduit.web.ObservePaths;
+import conduit.web.ApiRoutes;
 import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
 import io.helidon.common.configurable.Resource;
@@ -77,14 +83,17 @@ public final class App implements AutoCloseable {
     private final Drain drain;
     private final TierMonitor tiers;
     private final HttpRouting.Builder routing;
+    private final IdentifierBackfill backfill;
     private volatile boolean started;
 
-    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing) {
+    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing,
+                IdentifierBackfill backfill) {
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
         this.tiers = tiers;
         this.routing = routing;
+        this.backfill = backfill;
     }
 
     /** Builds the infrastructure and the features; nothing listens yet. */
@@ -98,7 +107,9 @@ public final class App implements AutoCloseable {
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
+            UserStore userStore = new UserStore(db, infra.keys().emails());
+            RateLimiter limiter = infra.cacheTier().limiter();
+            UserService users = new UserService(userStore, sessions, passwords, views, limiter, settings.accounts());
             ProfileService profiles = new ProfileService(new ProfileStore(db), views);
             TagStore tagStore = new TagStore(db);
             ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
@@ -108,22 +119,26 @@ public final class App implements AutoCloseable {
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
+            Forwarded forwarded = new Forwarded(settings.edge().trustedProxies(), settings.edge().clientAddressHeader());
             HttpRouting.Builder routing = HttpRouting.builder()
-                    .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
+                    .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain, forwarded))
                     .addFilter(new AccessLog())
-                    .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
+                    .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory(), settings.edge().bodyReadTimeout()));
             ErrorHandling.register(routing);
             Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
-            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute(),
-                            idempotency))
-                    .register("/api/user", new CurrentUserRoutes(users, auth))
-                    .register("/api/profiles", new ProfileRoutes(profiles, auth))
-                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency),
-                            new CommentRoutes(comments, auth, idempotency))
-                    .register("/api/tags", new TagRoutes(tags, views))
-                    .register("/api/uploads", new UploadRoutes(uploads, auth, idempotency))
-                    .register("/api/images", new ImageRoutes(uploads))
-                    .register(ApiDocs.PATH, new ApiDocs());
+            // Every API prefix through ApiRoutes: HEAD mirrors GET, other methods 405 + Allow.
+            routing.register("/api/users", ApiRoutes.of(new AccountRoutes(users, auth, settings.sessions().absolute(),
+                            idempotency)))
+                    .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, auth),
+                            new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), auth)))
+                    .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
+                    .register("/api/articles", ApiRoutes.of(
+                            new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency, limiter),
+                            new CommentRoutes(comments, auth, idempotency, limiter)))
+                    .register("/api/tags", ApiRoutes.of(new TagRoutes(tags, views)))
+                    .register("/api/uploads", ApiRoutes.of(new UploadRoutes(uploads, auth, idempotency, limiter)))
+                    .register("/api/images", ApiRoutes.of(new ImageRoutes(uploads)))
+                    .register(ApiDocs.PATH, ApiRoutes.of(new ApiDocs()));
             if (infra.blobs() instanceof LocalBlobStore local) {
                 routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
@@ -141,7 +156,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, routing);
+            return new App(settings, infra, drain, tiers, routing, new IdentifierBackfill(userStore));
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -230,6 +245,21 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * Rows of the previous release get their username key (V5, expand) without holding up the
+     * start: a virtual thread, once. A failure is logged; the next start (or {@code backfill}) retries.
+     */
+    private void backfillInBackground() {
+        Thread.ofVirtual().name("username-key-backfill").start(() -> {
+            try {
+                backfill.run();
+            } catch (RuntimeException e) {
+                System.getLogger(App.class.getName()).log(System.Logger.Level.WARNING,
+                        "username key backfill stopped; it runs again at the next start", e);
+            }
+        });
+    }
+
     private HealthCheckResponse instanceHealth() {
         boolean alive = tiers.alive(WEDGED_AFTER_MILLIS);
         return HealthCheckResponse.builder().status(started && alive)
@@ -251,6 +281,7 @@ public final class App implements AutoCloseable {
             app.configure(builder);
             WebServer server = builder.build().start();
             app.started = server.isRunning();
+            app.backfillInBackground();
             return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
