@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,5 +128,29 @@ class RedisSessionBackendTest {
         store.revokeOthers(user, tokens.get(3));
         assertTrue(store.find(tokens.get(0)).isEmpty());
         assertTrue(store.find(tokens.get(3)).isPresent());
+    }
+
+    /** Last use from PEXPIRETIME minus the idle period; records of the previous release listed too. */
+    @Test
+    void theListReadsLastUseFromTheExpiryInRedis() throws Exception {
+        long user = 900_000 + System.nanoTime() % 100_000;
+        SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(30));
+        long before = System.currentTimeMillis();
+        String token = store.create(user, CLIENT);
+        Thread.sleep(50);
+        store.find(token);
+        long after = System.currentTimeMillis();
+        String old = Tokens.newToken();
+        redis.set(RedisSessionBackend.key(Tokens.hash(old)), user + ":" + before + ":0",
+                SetParams.setParams().px(60_000));
+        redis.sadd("conduit:user-sessions:" + user, Tokens.hash(old));
+        List<SessionInfo> list = store.list(user);
+        assertEquals(2, list.size(), list.toString());
+        SessionInfo mine = list.stream().filter(s -> s.tokenHash().equals(Tokens.hash(token))).findFirst().orElseThrow();
+        assertTrue(mine.lastUsedAt() >= before + 50 && mine.lastUsedAt() <= after, mine + " vs " + before + ".." + after);
+        assertEquals("JUnit", mine.userAgent());
+        assertTrue(list.stream().anyMatch(s -> s.tokenHash().equals(Tokens.hash(old)) && s.userAgent() == null));
+        assertEquals(1, store.revokeOthers(user, token), "the other one ended");
+        assertEquals(1, store.list(user).size());
     }
 }
