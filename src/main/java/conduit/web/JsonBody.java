@@ -83,32 +83,35 @@ public final class JsonBody {
         BodyBudget.Allowance allowance = request.context().get(BodyBudget.Allowance.class).orElse(null);
         BodyBudget.Deadline deadline = allowance == null ? null : allowance.deadline();
         try (InputStream in = request.content().inputStream()) {
-            // Memory is taken as bytes arrive, never for what the client merely announced: the
-            // buffer starts small and doubles, each growth covered by the budget first.
-            byte[] bytes = new byte[(int) Math.min(Math.max(declared, 1024), Math.min(BodyBudget.SMALL_BYTES, maxBytes + 1L))];
-            int length = 0;
+            // Memory is taken as bytes arrive, never for what the client merely announced: the body
+            // is read in steps, each covered by the budget before it is allocated, and joined at the end.
+            List<byte[]> steps = new ArrayList<>();
+            int stepSize = Math.min(READ_STEP, maxBytes + 1);
+            long length = 0;
             while (true) {
-                if (length == bytes.length) {
-                    if (length > maxBytes) {
-                        throw unreadable(Status.REQUEST_ENTITY_TOO_LARGE_413,
-                                "body is too large (maximum is " + maxBytes + " bytes)");
-                    }
-                    int grown = (int) Math.min((long) length * 2, maxBytes + 1L);
-                    if (allowance != null) {
-                        allowance.cover(grown);
-                    }
-                    bytes = Arrays.copyOf(bytes, grown);
+                if (allowance != null) {
+                    allowance.cover(length + stepSize);
                 }
-                int n = in.read(bytes, length, Math.min(READ_STEP, bytes.length - length));
-                if (n < 0) {
+                byte[] step = new byte[stepSize];
+                int filled = in.readNBytes(step, 0, stepSize);
+                if (filled > 0) {
+                    steps.add(filled == stepSize ? step : Arrays.copyOf(step, filled));
+                    length += filled;
+                }
+                if (length > maxBytes) {
+                    throw unreadable(Status.REQUEST_ENTITY_TOO_LARGE_413, "body is too large (maximum is " + maxBytes + " bytes)");
+                }
+                if (filled < stepSize) {
                     break;
                 }
-                length += n;
             }
-            if (length > maxBytes) {
-                throw unreadable(Status.REQUEST_ENTITY_TOO_LARGE_413, "body is too large (maximum is " + maxBytes + " bytes)");
+            byte[] bytes = new byte[(int) length];
+            int at = 0;
+            for (byte[] step : steps) {
+                System.arraycopy(step, 0, bytes, at, step.length);
+                at += step.length;
             }
-            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+            return bytes;
         } catch (Failure | RequestException | UnreadableBody f) {
             throw f;
         } catch (RuntimeException | IOException e) {
