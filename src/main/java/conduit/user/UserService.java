@@ -53,6 +53,7 @@ public final class UserService {
     private final RateLimiter limiter;
     private final AccountPolicy policy;
     private final PasswordPolicy passwordPolicy;
+    private final SignupTiming signupTiming = new SignupTiming();
 
     public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, WriteEvents events,
                        RateLimiter limiter, AccountPolicy policy) {
@@ -70,22 +71,30 @@ public final class UserService {
         username = username(username);
         email = email(email);
         password = passwordPolicy.check(password, username, email);
-        // Hashed before the uniqueness checks, so that a taken email answers no sooner than a
-        // free one: the time of the answer does not tell which emails have accounts.
+        // The time of the answer must not tell which emails have accounts: the password is hashed
+        // before the uniqueness checks, and a refusal waits as long as an accepted sign-up takes.
+        long start = System.nanoTime();
         String hash = passwords.hash(password);
-        usernameFree(username, 0);
-        if (store.emailTaken(email, 0)) {
-            throw Failure.taken("email");
-        }
         long id;
         try {
-            id = store.insert(username, Identifiers.usernameKey(username), email, hash, Clock.now());
-        } catch (RuntimeException e) {
-            throw duplicateOr(e);
+            usernameFree(username, 0);
+            if (store.emailTaken(email, 0)) {
+                throw Failure.taken("email");
+            }
+            try {
+                id = store.insert(username, Identifiers.usernameKey(username), email, hash, Clock.now());
+            } catch (RuntimeException e) {
+                throw duplicateOr(e);
+            }
+        } catch (Failure taken) {
+            signupTiming.refused(start);
+            throw taken;
         }
         User user = store.byIdFresh(id).orElseThrow();
         Audit.info("signup", id);
-        return new Authenticated(user, sessions.create(id, client));
+        Authenticated result = new Authenticated(user, sessions.create(id, client));
+        signupTiming.accepted(start);
+        return result;
     }
 
     public Authenticated login(String email, String password, ClientInfo client) {
