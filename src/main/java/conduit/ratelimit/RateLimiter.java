@@ -66,6 +66,12 @@ public final class RateLimiter {
     /** Redis's breaker (null in process): the limiter must not wait on a Redis that is down. */
     private final TierBreaker breaker;
     private final BucketConfiguration[] configs = new BucketConfiguration[Kind.values().length];
+    /**
+     * Key prefixes per kind, naming the rate ({@code signup-addr:20/3600:}): a bucket stored in Redis
+     * keeps the configuration it was made with, so a changed limit must use buckets of its own to
+     * take effect at once rather than when the old buckets expire.
+     */
+    private final String[] prefixes = new String[Kind.values().length];
 
     private RateLimiter(RateLimits limits, BiFunction<String, BucketConfiguration, Bucket> buckets, TierBreaker breaker) {
         this.buckets = buckets;
@@ -75,6 +81,7 @@ public final class RateLimiter {
             configs[kind.ordinal()] = BucketConfiguration.builder()
                     .addLimit(Bandwidth.builder().capacity(rate.count()).refillGreedy(rate.count(), rate.window()).build())
                     .build();
+            prefixes[kind.ordinal()] = PREFIX + kind.key + ":" + rate.count() + "/" + rate.window().toSeconds() + ":";
         }
     }
 
@@ -151,7 +158,7 @@ public final class RateLimiter {
     }
 
     private void take(Kind kind, String subject, long tokens) {
-        ConsumptionProbe probe = buckets.apply(PREFIX + kind.key + ":" + subject, configs[kind.ordinal()])
+        ConsumptionProbe probe = buckets.apply(prefixes[kind.ordinal()] + subject, configs[kind.ordinal()])
                 .tryConsumeAndReturnRemaining(tokens);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
