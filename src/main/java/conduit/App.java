@@ -130,7 +130,7 @@ public final class App implements AutoCloseable {
             routing.register("/api/users", ApiRoutes.of(new AccountRoutes(users, auth, settings.sessions().absolute(),
                             idempotency)))
                     .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, auth),
-                            new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), auth)))
+                            new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), users, auth)))
                     .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
                     .register("/api/articles", ApiRoutes.of(
                             new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency, limiter),

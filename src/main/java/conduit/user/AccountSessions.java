@@ -56,6 +56,11 @@ public final class AccountSessions {
         return ended;
     }
 
+    /** True when {@code id} names the session behind {@code token}. */
+    public boolean isCurrent(String token, String id) {
+        return id(Tokens.hash(token)).equals(id);
+    }
+
     private String id(String tokenHash) {
         // 128 bits are plenty to tell a user's sessions apart and to be unguessable.
         return HexFormat.of().formatHex(ids.mac(tokenHash.getBytes(StandardCharsets.US_ASCII)), 0, 16);

@@ -4,12 +4,15 @@ import conduit.common.Failure;
 import conduit.common.Identifiers;
 
 /**
- * What a new password must be (ASVS 6.2): 8 to 256 characters, not blank, not the account's
- * username or email (or the email's local part), and, unless the check is turned off, not on the
- * list of common and breached passwords. Any other character is allowed, spaces and emoji
- * included, and nothing else is demanded (no composition rules, no rotation).
+ * What a new password must be (ASVS 6.2): 8 to 256 characters, not blank, not built from a
+ * context-specific word (the account's username, its email or the email's local part, or one of
+ * {@link #CONTEXT_WORDS}) with only digits and punctuation added, and, unless the check is turned
+ * off, not on the list of common and breached passwords. Any other character is allowed, spaces
+ * and emoji included, and nothing else is demanded (no composition rules, no rotation).
  */
 final class PasswordPolicy {
+    /** The documented context-specific words (ASVS 6.1.2): the product's own names. */
+    static final java.util.List<String> CONTEXT_WORDS = java.util.List.of("conduit", "realworld");
     static final int MIN_LENGTH = 8;
     /** NIST 800-63B asks for at least 64; the cap only bounds hashing work. */
     static final int MAX_LENGTH = 256;
@@ -42,9 +45,33 @@ final class PasswordPolicy {
                 || (at > 0 && Identifiers.sameText(password, email.substring(0, at)))) {
             throw Failure.invalid("password", "must not be your username or email");
         }
+        String letters = letters(password);
+        for (String word : contextWords(username, at > 0 ? email.substring(0, at) : null)) {
+            if (!word.isEmpty() && letters.equals(word)) {
+                throw Failure.invalid("password", "must not be a name of this site or account with digits or symbols added");
+            }
+        }
         if (common != null && common.contains(password)) {
             throw Failure.invalid("password", "is too common (it is on a list of breached passwords)");
         }
         return password;
+    }
+
+    private static java.util.List<String> contextWords(String username, String localPart) {
+        java.util.List<String> words = new java.util.ArrayList<>(CONTEXT_WORDS);
+        if (username != null) {
+            words.add(letters(username));
+        }
+        if (localPart != null) {
+            words.add(letters(localPart));
+        }
+        return words;
+    }
+
+    /** The letters of the text, case-folded: "Conduit-2024!" and "conduit" are the same word plus decoration. */
+    private static String letters(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().filter(Character::isLetter).forEach(out::appendCodePoint);
+        return Identifiers.emailKey(out.toString());
     }
 }

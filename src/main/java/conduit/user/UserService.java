@@ -184,6 +184,14 @@ public final class UserService {
     }
 
     /**
+     * Proof that the account holder is at the keyboard, for actions a stolen token must not take
+     * alone (ending the user's other sessions): as for a password change.
+     */
+    public void reauthenticate(Session session, String currentPassword, ClientInfo client) {
+        reauthenticate(store.byIdFresh(session.userId()).orElseThrow(Failure::invalidToken), session, currentPassword, client);
+    }
+
+    /**
      * The proof a sensitive change needs: the current password (limited like a login on the
      * account, so a stolen token cannot guess it quickly), or a sign-in within the sudo window.
      */
@@ -200,7 +208,7 @@ public final class UserService {
         if (age < 0 || age > policy.sudo().toMillis()) {
             Audit.denied("reauth.failed", user.id(), "reason", "missing");
             throw new Failure(Failure.Kind.FORBIDDEN, "currentPassword",
-                    "is required to change the email or password (or sign in again)");
+                    "is required for this change (or sign in again)");
         }
     }
 

@@ -101,7 +101,7 @@ class AccountSecurityTest {
 
         Api.Response noProof = strict.put("/api/user", stolen, "{\"user\":{\"password\":\"attacker wins now\"}}");
         assertEquals(403, noProof.status(), noProof.text());
-        assertEquals("is required to change the email or password (or sign in again)", noProof.error("currentPassword"));
+        assertEquals("is required for this change (or sign in again)", noProof.error("currentPassword"));
         Api.Response wrong = strict.put("/api/user", stolen,
                 "{\"user\":{\"email\":\"evil-" + name + "@example.com\",\"currentPassword\":\"guess guess\"}}");
         assertEquals(403, wrong.status());

@@ -49,4 +49,16 @@ class PasswordPolicyTest {
         assertEquals("must not be your username or email", refusal(unchecked, "carol.smith@example.com", "cs", "Carol.Smith@example.com"));
         assertEquals("must not be your username or email", refusal(unchecked, "carol.smith", "cs", "carol.smith@example.com"));
     }
+
+    @Test
+    void contextWordsWithOnlyDigitsAndSymbolsAddedAreRefused() {
+        String refusal = "must not be a name of this site or account with digits or symbols added";
+        assertEquals(refusal, refusal(unchecked, "Conduit-2024!", "carol", "c@example.com"));
+        assertEquals(refusal, refusal(unchecked, "realworld123", "carol", "c@example.com"));
+        assertEquals(refusal, refusal(unchecked, "carol_1984!", "carol_1984", "x@example.com"));
+        assertEquals(refusal, refusal(unchecked, "Smith.1970", "cs", "smith@example.com"));
+        // A context word inside a longer passphrase is fine.
+        assertEquals("conduit is where I blog", unchecked.check("conduit is where I blog", "carol", "c@example.com"));
+        assertEquals("carolina-sunset-42", unchecked.check("carolina-sunset-42", "carol", "c@example.com"));
+    }
 }

@@ -18,6 +18,9 @@ class SessionListTest {
     static final AuditLines AUDIT = new AuditLines();
     @RegisterExtension
     static final EmbeddedApp APP = new EmbeddedApp();
+    /** No sudo window: ending other sessions needs the current password. */
+    @RegisterExtension
+    static final EmbeddedApp NO_SUDO = new EmbeddedApp(s -> s.toBuilder().accounts(s.accounts().withSudo(java.time.Duration.ZERO)).build());
     private final Api api = APP.api();
 
     private String login(String name, String userAgent) {
@@ -93,5 +96,30 @@ class SessionListTest {
         assertEquals("not found", r.error("session"));
         assertEquals(200, api.get("/api/user", victim).status());
         assertEquals(401, api.get("/api/user/sessions", null).status());
+    }
+
+    /** ASVS 7.5.2: a stolen token alone cannot sign the owner out of their other sessions. */
+    @Test
+    void endingOtherSessionsNeedsTheCurrentPasswordOutsideTheSudoWindow() {
+        Api strict = NO_SUDO.api();
+        String name = Api.unique("owner");
+        String owner = strict.register(name);
+        String stolen = strict.post("/api/users/login", null, "{\"user\":{\"email\":\"" + name
+                + "@example.com\",\"password\":\"correct horse\"}}").json().path("user").path("token").asText();
+        String ownerId = strict.get("/api/user/sessions", owner).json().path("sessions").get(0).path("id").asText();
+        Api.Response one = strict.delete("/api/user/sessions/" + ownerId, stolen);
+        Api.Response all = strict.delete("/api/user/sessions", stolen);
+        for (Api.Response r : java.util.List.of(one, all)) {
+            assertEquals(403, r.status(), r.text());
+            assertEquals("is required for this change (or sign in again)", r.error("currentPassword"));
+        }
+        assertEquals(403, strict.send("DELETE", "/api/user/sessions", stolen, "{\"user\":{\"currentPassword\":\"guess\"}}").status());
+        assertEquals(200, strict.get("/api/user", owner).status(), "the owner is still signed in");
+        // With the password it works, and ending one's own session never needs it.
+        assertEquals(204, strict.send("DELETE", "/api/user/sessions", owner, "{\"user\":{\"currentPassword\":\"correct horse\"}}").status());
+        assertEquals(401, strict.get("/api/user", stolen).status());
+        String own = strict.get("/api/user/sessions", owner).json().path("sessions").get(0).path("id").asText();
+        assertEquals(204, strict.delete("/api/user/sessions/" + own, owner).status());
+        assertEquals(401, strict.get("/api/user", owner).status());
     }
 }
