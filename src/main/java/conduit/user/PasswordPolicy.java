@@ -18,14 +18,26 @@ final class PasswordPolicy {
     static final int MAX_LENGTH = 256;
 
     /** Null when the list check is off ({@code PASSWORD_LIST_CHECK=false}, third-party test suites only). */
-    private final CommonPasswords common;
+    private final java.util.concurrent.Future<CommonPasswords> common;
 
     PasswordPolicy(CommonPasswords common) {
-        this.common = common;
+        this.common = common == null ? null : java.util.concurrent.CompletableFuture.completedFuture(common);
     }
 
+    private PasswordPolicy(java.util.concurrent.Future<CommonPasswords> loading) {
+        this.common = loading;
+    }
+
+    /**
+     * The policy; the list (100,000 entries to read and fingerprint, a few hundred milliseconds of
+     * CPU) is loaded by the first check that needs it, not at start-up: on two busy cores even a
+     * background load delayed readiness by ~0.4 s.
+     */
     static PasswordPolicy of(AccountPolicy policy) {
-        return new PasswordPolicy(policy.passwordListCheck() ? CommonPasswords.load(MIN_LENGTH) : null);
+        if (!policy.passwordListCheck()) {
+            return new PasswordPolicy((java.util.concurrent.Future<CommonPasswords>) null);
+        }
+        return new PasswordPolicy(new java.util.concurrent.FutureTask<>(() -> CommonPasswords.load(MIN_LENGTH)));
     }
 
     /** The password, when the account ({@code username}, {@code email}) may have it; else 422 naming "password". */
@@ -51,10 +63,24 @@ final class PasswordPolicy {
                 throw Failure.invalid("password", "must not be a name of this site or account with digits or symbols added");
             }
         }
-        if (common != null && common.contains(password)) {
+        if (common != null && list().contains(password)) {
             throw Failure.invalid("password", "is too common (it is on a list of breached passwords)");
         }
         return password;
+    }
+
+    private CommonPasswords list() {
+        if (common instanceof java.util.concurrent.FutureTask<CommonPasswords> task && !task.isDone()) {
+            task.run(); // loads once; concurrent callers wait in get() below
+        }
+        try {
+            return common.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the common-password list loads", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the common-password list could not be loaded", e.getCause());
+        }
     }
 
     private static java.util.List<String> contextWords(String username, String localPart) {
