@@ -426,7 +426,10 @@ def probe_9():
           and sum(1 for s in listed if s.get("current")) == 1, json.dumps(listed)[:300])
     other = [s["id"] for s in listed if s.get("userAgent") == "probe-laptop"][0]
     r = request("DELETE", f"/api/user/sessions/{other}", token=second)
-    check(9, "ending another session signs it out", r.status == 204 and request("GET", "/api/user", token=first).status == 401)
+    check(9, "ending another session needs the current password (an older session, as a stolen token's)",
+          r.status == 403 and r.error("currentPassword") and request("GET", "/api/user", token=first).status == 200, f"{r.status}")
+    r = request("DELETE", f"/api/user/sessions/{other}", {"user": {"currentPassword": "correct horse battery"}}, token=second)
+    check(9, "with it, ending another session signs it out", r.status == 204 and request("GET", "/api/user", token=first).status == 401)
     check(9, "control: the current session still works", request("GET", "/api/user", token=second).status == 200)
 
     up = token_of(sign_up()[0])
