@@ -1,7 +1,8 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium through playwright-core (never a
 // downloaded browser), a log of every request the pages make, screenshots, API calls from the
 // test itself (to arrange data as "another user"), and a generated PNG.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -22,6 +23,7 @@ export class Browser {
     this.requests = [];
     this.pageErrors = [];
     this.cspViolations = [];
+    this.consoleErrors = [];
   }
 
   // Playwright gives every launch a new temporary profile (--user-data-dir) and removes it on
@@ -53,6 +55,8 @@ export class Browser {
     page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
     page.on('console', (msg) => {
       if (/Content Security Policy/i.test(msg.text())) this.cspViolations.push(`${page.url()}: ${msg.text()}`);
+      // Chromium logs every failed request (a 401, a 404) as a console error, as a user would see it.
+      else if (msg.type() === 'error') this.consoleErrors.push(`${page.url()}: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
     });
   }
 
@@ -144,4 +148,42 @@ export function makePng(size = 64, a = [220, 60, 60], b = [40, 90, 200]) {
     chunk('IDAT', deflateSync(Buffer.concat(rows))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The WCAG 2.0-2.2 A and AA rules, plus axe's best practices (reported, not all required). */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+/**
+ * axe-core's findings for the page as it is now: [{id, impact, help, nodes}]. axe is put into
+ * the page through the DevTools protocol (the page's CSP forbids inline scripts, rightly).
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  }, AXE_TAGS);
+}
+
+/** Tab until `locator` has the focus (at most `max` presses); returns the presses needed. */
+export async function tabTo(page, locator, max = 80) {
+  const target = await locator.elementHandle();
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((el) => document.activeElement === el, target)) return presses;
+  }
+  throw new Error(`not reached with ${max} presses of Tab: ${await locator.evaluate((el) => el.outerHTML.slice(0, 120))}`);
+}
+
+/** How the focused element shows its focus: an outline of at least 2 px, or none (null). */
+export async function focusIndicator(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const width = Number.parseFloat(style.outlineWidth);
+    return style.outlineStyle !== 'none' && width >= 2 ? `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}` : null;
+  });
 }

@@ -223,13 +223,12 @@ record_ami() {
   log "recorded $2 in $1 (the stack's AmiId source)"
 }
 
-# check_ami_parameter PARAMETER ASG: warn when the parameter and the group disagree.
+# check_ami_parameter PARAMETER ASG RUNNING_AMI: warn when the parameter and the group disagree.
 check_ami_parameter() {
-  local recorded running
+  local recorded
   recorded=$(aws_call ssm get-parameter --name "$1" --query Parameter.Value --output text 2>/dev/null) || {
     log "warning: cannot read $1; it is written after the release"; return 0; }
-  running=$(group_ami "$2") || return 0
-  if [ "$recorded" != "$running" ]; then
-    log "warning: $1 says $recorded but $2 runs $running: a stack update now would move the group to $recorded"
+  if [ "$recorded" != "$3" ]; then
+    log "warning: $1 says $recorded but $2 runs $3: a stack update now would move the group to $recorded"
   fi
 }

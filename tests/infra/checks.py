@@ -421,6 +421,8 @@ def check_stack(_args):
                 and any(a in ("kms:Decrypt", "kms:*") for a in as_list(s["Action"]))]
         ok(all("kms:ViaService" in s.get("Condition", {}).get("StringEquals", {}) for s in root),
            f"{key}: the account decrypts only through named services")
+    ok(r["DataKey"]["Properties"].get("MultiRegion") is True,
+       "DataKey is multi-Region: a replica in the backup copy region opens the copied emails")
     data_stmts = statements(r["DataKey"]["Properties"]["KeyPolicy"])
     role_stmts = [s for s in data_stmts if s["Principal"] == {"AWS": {"Fn::GetAtt": "InstanceRole.Arn"}}
                   and "kms:Decrypt" in as_list(s["Action"])]

@@ -16,12 +16,14 @@ Behaviour (close to Auto Scaling's, compressed into a few polls):
     "hang"        stays InProgress until cancelled or rolled back.
 - RollbackInstanceRefresh: RollbackInProgress -> RollbackSuccessful.
 - CancelInstanceRefresh: Cancelling -> Cancelled.
-- Errors can be injected per action: the next N calls (after skipping M) get a 400 error with the
-  given code (Throttling by default; e.g. ExpiredToken to lose track of a refresh).
+- Errors can be injected per action, optionally for one group only (so tests can run side by
+  side): the next N calls (after skipping M) get a 400 error with the given code (Throttling by
+  default; e.g. ExpiredToken to lose track of a refresh).
 
 Control endpoints (JSON, used by the tests, never by the scripts):
   POST /_proxy/script   {"asg": NAME, "outcomes": ["Successful"], "steps": 2}
-  POST /_proxy/throttle {"action": "DescribeInstanceRefreshes", "count": 3, "after": 0, "code": "Throttling"}
+  POST /_proxy/throttle {"action": "DescribeInstanceRefreshes", "count": 3, "after": 0, "code": "Throttling",
+                         "asg": NAME (optional: only calls for this group)}
   GET  /_proxy/calls    every request seen: [{"action", "params", "status"}]
   POST /_proxy/reset    forget calls, scripts and refreshes
 
@@ -88,7 +90,7 @@ class State:
     def reset(self):
         self.calls = []
         self.scripts = {}      # asg -> {"outcomes": [...], "steps": n}
-        self.throttle = {}     # action -> {"count", "after", "code"}: injected errors
+        self.throttle = {}     # (action, asg or None) -> {"count", "after", "code"}: injected errors
         self.refreshes = []    # newest last
 
     # -- upstream helper: change the group's launch template in moto -------------------------
@@ -209,7 +211,7 @@ class State:
 
     def handle(self, action, params):
         with self.lock:
-            rule = self.throttle.get(action)
+            rule = self.throttle.get((action, params.get("AutoScalingGroupName"))) or self.throttle.get((action, None))
             if rule and rule["after"] > 0:
                 rule["after"] -= 1
             elif rule and rule["count"] > 0:
@@ -283,7 +285,7 @@ def make_handler(state):
                     state.scripts[data["asg"]] = {"outcomes": list(data.get("outcomes", ["Successful"])),
                                                   "steps": int(data.get("steps", 2))}
                 elif path == "/_proxy/throttle" and method == "POST":
-                    state.throttle[data["action"]] = {"count": int(data.get("count", 1)), "after": int(data.get("after", 0)),
+                    state.throttle[(data["action"], data.get("asg"))] = {"count": int(data.get("count", 1)), "after": int(data.get("after", 0)),
                                                       "code": data.get("code", "Throttling")}
                 elif path == "/_proxy/reset" and method == "POST":
                     state.reset()

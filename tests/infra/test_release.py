@@ -9,7 +9,6 @@ templates and groups and which refresh calls they made. Each test has its own la
 and group. Prints one line per test and, with --results, writes "PASS name" / "FAIL name" lines.
 """
 
-import argparse
 import json
 import os
 import secrets
@@ -17,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
+import testrun  # noqa: E402
 from refresh_proxy import RefreshProxy  # noqa: E402
 
 # moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
@@ -35,7 +36,7 @@ FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
 FAKE_SECRET = secrets.token_urlsafe(30)
 
 REGION = "us-east-1"
-SCRIPT_TIMEOUT = 90
+SCRIPT_TIMEOUT = 180   # a release makes ~16 CLI calls of ~0.5 s CPU each; generous for a loaded machine
 
 
 def free_port():
@@ -86,9 +87,22 @@ class Stack:
             os.unlink(cls.moto_log.name)
 
 
+_clients = threading.Lock()
+
+
 def client(service):
-    return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
-                        aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+    # boto3's default session is not thread-safe while it makes clients (tests run side by side);
+    # the clients themselves are
+    with _clients:
+        return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
+                            aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+
+
+# The AWS CLI installed with the Python that runs these tests (boto3 and moto come from there
+# too), called directly: a version manager's shim on PATH (pyenv here) adds a few processes to
+# each of the suite's few hundred calls.
+_SIBLING_CLI = os.path.join(os.path.dirname(sys.executable), "aws")
+AWS_CLI = os.environ.get("AWS_CLI") or (_SIBLING_CLI if os.access(_SIBLING_CLI, os.X_OK) else "aws")
 
 
 def script_env(**extra):
@@ -102,6 +116,7 @@ def script_env(**extra):
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_RETRY_BASE_SECONDS": "0.05",
         "AWS_RETRY_MAX_SECONDS": "0.2",
+        "AWS_CLI": AWS_CLI,
     })
     env.update(extra)
     return env
@@ -258,9 +273,10 @@ class ReleaseFails(unittest.TestCase):
         g = Group()
         g.script(["Successful"], steps=3)
         # the check for a running refresh passes; every later read fails as with an expired SSO token
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "after": 1, "count": 50, "code": "ExpiredToken"})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "after": 1, "count": 50, "code": "ExpiredToken",
+                                     "asg": g.name})
         res = g.run("release", "--ami", g.new_ami, "--ami-parameter", g.parameter)
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 0})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 0, "asg": g.name})
         self.assertEqual(res.returncode, 5, res.output)
         self.assertIn("LOST TRACK", res.output)
         self.assertNotIn("release FAILED", res.output)
@@ -290,6 +306,14 @@ class ReleaseFails(unittest.TestCase):
         self.assertNotEqual(res.returncode, 0, res.output)
         self.assertEqual(sorted(g.versions()), [1])
         self.assertEqual(g.calls("StartInstanceRefresh"), [])
+
+    def test_release_warns_when_the_stack_parameter_and_the_group_disagree(self):
+        g = Group()
+        g.ssm.put_parameter(Name=g.parameter, Type="String", DataType="aws:ec2:image", Value=g.new_ami, Overwrite=True)
+        # an unknown AMI stops the release right after the check, before anything changes
+        res = g.run("release", "--ami", "ami-0000000000000dead", "--ami-parameter", g.parameter)
+        self.assertIn(f"warning: {g.parameter} says {g.new_ami} but {g.name} runs {g.old_ami}", res.output)
+        self.assertNotEqual(res.returncode, 0, res.output)
 
     def test_refresh_still_running_at_timeout_exits_4(self):
         g = Group()
@@ -425,13 +449,113 @@ class SafeDefaults(unittest.TestCase):
         self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
 
 
+class AmiSourceOfTruth(unittest.TestCase):
+    """Release AMI B over a stack created with AMI A, then update the stack: which AMI does the
+    group's launch template version carry? The stack operations run through cfn_model (a model
+    of the CloudFormation behaviour that matters: SSM-typed parameters resolved at create and at
+    every update; see its docstring) over moto's real SSM, launch templates and Auto Scaling; the
+    release is the real scripts/release. The launch template and group are infra/conduit.yaml's
+    own, verbatim."""
+
+    def setUp(self):
+        import checks
+        from cfn_model import CloudFormationModel, subset
+        self.template = subset(checks.load_stack(), ["LaunchTemplate", "AutoScalingGroup"])
+        self.ec2, self.asg, self.ssm = client("ec2"), client("autoscaling"), client("ssm")
+        self.cfn = CloudFormationModel(self.ssm, self.ec2, self.asg, region=REGION)
+        tag = uuid.uuid4().hex[:8]
+        self.stack = f"conduit-{tag}"
+        self.ami_a, self.ami_b = (self.ec2.register_image(Name=f"conduit-{n}-{tag}", Architecture="arm64",
+                                                          RootDeviceName="/dev/xvda", VirtualizationType="hvm")["ImageId"]
+                                  for n in ("a", "b"))
+        self.parameter = f"/conduit/{tag}/ami-id"
+        self.ssm.put_parameter(Name=self.parameter, Type="String", DataType="aws:ec2:image", Value=self.ami_a)
+        subnets = [s["SubnetId"] for s in self.ec2.describe_subnets()["Subnets"]][:2]
+        vpc = self.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+        tg = client("elbv2").create_target_group(Name=f"tg-{tag}", Protocol="HTTP", Port=8080, VpcId=vpc)
+        # resources the model does not create, mapped to moto's
+        self.externals = {"PrivateSubnetA": subnets[0], "PrivateSubnetB": subnets[1],
+                          "TargetGroup": tg["TargetGroups"][0]["TargetGroupArn"]}
+
+    def create(self, template, ami_parameter_value):
+        # parameters without a default that only properties outside the model use (user data)
+        required = {p: f"{p}-unused" for p, spec in template["Parameters"].items() if "Default" not in spec}
+        stack = self.cfn.create(self.stack, template, {**required, "AmiId": ami_parameter_value,
+                                                        "InstanceType": "t4g.small", "MinSize": "2", "MaxSize": "4"},
+                                self.externals)
+        self.group = self.cfn.physical_id(self.stack, "AutoScalingGroup")
+        self.lt_id = self.cfn.physical_id(self.stack, "LaunchTemplate")
+        self.assertIn("LaunchTemplateData.UserData", stack["dropped"]["LaunchTemplate"], "the model says what it leaves out")
+        self.assertEqual(self.running()["ImageId"], self.ami_a)
+        return stack
+
+    def release_b(self):
+        run_release = subprocess.run(
+            [os.path.join(REPO, "scripts", "release"), "--endpoint-url", Stack.url, "--region", REGION,
+             "--asg", self.group, "--ami", self.ami_b, "--ami-parameter", self.parameter, "--poll", "0.1"],
+            capture_output=True, text=True, timeout=SCRIPT_TIMEOUT, env=script_env())
+        self.assertEqual(run_release.returncode, 0, run_release.stdout + run_release.stderr)
+        self.assertEqual(self.running()["ImageId"], self.ami_b, "the release moved the group to B")
+        self.assertEqual(self.ssm.get_parameter(Name=self.parameter)["Parameter"]["Value"], self.ami_b)
+
+    def running(self):
+        """The data of the launch template version the group uses now (moto's)."""
+        g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=[self.group])["AutoScalingGroups"][0]
+        version = g["LaunchTemplate"]["Version"]
+        v = self.ec2.describe_launch_template_versions(LaunchTemplateId=self.lt_id, Versions=[version])
+        data = v["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+        data["_version"] = v["LaunchTemplateVersions"][0]["VersionNumber"]
+        return data
+
+    def test_release_then_stack_update_keeps_the_new_ami_with_a_cloudformation_model_of_ssm_parameters(self):
+        from cfn_model import dumps
+        self.create(self.template, self.parameter)
+        self.release_b()
+        # an update that changes nothing: the parameter now resolves to B, so the stack writes
+        # its own version with B and the group moves to it (one replacement, same AMI)
+        stack = self.cfn.update(self.stack, self.template, {})
+        now = self.running()
+        self.assertEqual((now["ImageId"], now["_version"]), (self.ami_b, 3),
+                         "v1 by the stack, v2 by the release, v3 by the update\n" + dumps(stack))
+        # an unrelated change that rewrites the launch template
+        stack = self.cfn.update(self.stack, self.template, {"InstanceType": "t4g.medium"})
+        now = self.running()
+        self.assertEqual(now["InstanceType"], "t4g.medium", "the update reached the group")
+        self.assertEqual(now["ImageId"], self.ami_b, "the stack update kept the released AMI\n" + dumps(stack))
+        self.assertEqual(now["_version"], 4)
+
+    def test_counter_case_a_plain_string_ami_parameter_goes_back_to_the_old_ami_with_a_cloudformation_model(self):
+        """The check above can fail: the same template with AmiId as a plain String (the drift the
+        issue describes) puts the group back on A at the first update that touches the launch
+        template; until then the drift is latent."""
+        plain = json.loads(json.dumps(self.template))
+        plain["Parameters"]["AmiId"] = {"Type": "String"}
+        self.create(plain, self.ami_a)
+        self.release_b()
+        self.cfn.update(self.stack, plain, {})
+        self.assertEqual((self.running()["ImageId"], self.running()["_version"]), (self.ami_b, 2),
+                         "an update that does not touch the launch template leaves the release alone")
+        self.cfn.update(self.stack, plain, {"InstanceType": "t4g.medium"})
+        now = self.running()
+        self.assertEqual(now["InstanceType"], "t4g.medium")
+        self.assertEqual(now["ImageId"], self.ami_a, "a plain String parameter undoes the release")
+
+    def test_the_model_reads_the_ssm_parameter_again_at_update_not_at_create_only(self):
+        self.create(self.template, self.parameter)
+        self.ssm.put_parameter(Name=self.parameter, Type="String", DataType="aws:ec2:image", Value=self.ami_b,
+                               Overwrite=True)
+        stack = self.cfn.update(self.stack, self.template, {})
+        self.assertEqual(stack["inputs"]["AmiId"], self.parameter, "the parameter keeps the SSM name")
+        self.assertEqual(stack["params"]["AmiId"], self.ami_b, "and resolves to the value at update time")
+
+
 class Throttling(unittest.TestCase):
 
     def test_throttled_calls_are_retried(self):
         g = Group()
         g.script(["Successful"])
-        control("/_proxy/throttle", {"action": "StartInstanceRefresh", "count": 2})
-        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 3})
+        control("/_proxy/throttle", {"action": "StartInstanceRefresh", "count": 2, "asg": g.name})
+        control("/_proxy/throttle", {"action": "DescribeInstanceRefreshes", "count": 3, "asg": g.name})
         # AWS_MAX_ATTEMPTS=1 turns the CLI's own retries off, so the scripts' back-off is what works
         res = g.run("release", "--ami", g.new_ami, env=script_env(AWS_MAX_ATTEMPTS="1"))
         self.assertEqual(res.returncode, 0, res.output)
@@ -468,47 +592,6 @@ class Bake(unittest.TestCase):
                 self.assertIn("ami-0fedcba9876543210", f.read())
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--results")
-    ap.add_argument("-k", dest="pattern")
-    args = ap.parse_args()
-    loader = unittest.TestLoader()
-    if args.pattern:
-        loader.testNamePatterns = [f"*{args.pattern}*"]
-    suite = loader.loadTestsFromModule(sys.modules[__name__])
-    lines = []
-
-    class Result(unittest.TextTestResult):
-        def addSuccess(self, test):
-            super().addSuccess(test)
-            lines.append(f"PASS {test.id().split('.', 1)[1]}")
-            print(f"  ok    {test.id().split('.', 1)[1]}", flush=True)
-
-        def _fail(self, test, err, kind):
-            lines.append(f"FAIL {test.id().split('.', 1)[1] if hasattr(test, 'id') else test}")
-            print(f"  FAIL  {test.id().split('.', 1)[1] if hasattr(test, 'id') else test} ({kind})", flush=True)
-            print("        " + self._exc_info_to_string(err, test).replace("\n", "\n        ")[-3000:], flush=True)
-
-        def addFailure(self, test, err):
-            super().addFailure(test, err)
-            self._fail(test, err, "failure")
-
-        def addError(self, test, err):
-            super().addError(test, err)
-            self._fail(test, err, "error")
-
-    Stack.start()
-    try:
-        runner = unittest.TextTestRunner(resultclass=Result, verbosity=0, stream=open(os.devnull, "w"))
-        result = runner.run(suite)
-    finally:
-        Stack.stop()
-    if args.results:
-        with open(args.results, "w") as f:
-            f.write("\n".join(lines) + "\n")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
-
 if __name__ == "__main__":
-    main()
+    # side by side: each test has its own group, and injected errors name it
+    testrun.main(sys.modules[__name__], Stack.start, Stack.stop, workers=2)

@@ -20,6 +20,12 @@ import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
+import conduit.mail.FileMailSender;
+import conduit.mail.MailRelay;
+import conduit.mail.MailSender;
+import conduit.mail.Outbox;
+import conduit.mail.SesMailSender;
+import conduit.mail.Templates;
 import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
@@ -77,21 +83,28 @@ public final class App implements AutoCloseable {
     private static final long TIER_PROBE_DEADLINE_MILLIS = 2000;
     /** A monitor that has not finished a round for this long means the instance is wedged. */
     private static final long WEDGED_AFTER_MILLIS = 10_000;
+    /** How often the outbox is looked at: mail leaves within about a second of its commit. */
+    private static final long MAIL_ROUND_MILLIS = 1000;
 
     private final Settings settings;
     private final Infrastructure infra;
     private final Drain drain;
     private final TierMonitor tiers;
+    private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
+    private final Outbox outbox;
     private final IdentifierBackfill backfill;
     private volatile boolean started;
+    private volatile MailRelay relay;
 
-    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, HttpRouting.Builder routing,
-                IdentifierBackfill backfill) {
+    private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
+                HttpRouting.Builder routing, Outbox outbox, IdentifierBackfill backfill) {
+        this.outbox = outbox;
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
         this.tiers = tiers;
+        this.accessLog = accessLog;
         this.routing = routing;
         this.backfill = backfill;
     }
@@ -107,6 +120,8 @@ public final class App implements AutoCloseable {
             Auth auth = new Auth(sessions, new ReadConsistency(settings.db().readYourWrites().toMillis()));
             PasswordHasher passwords = new PasswordHasher(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
+            // Mail is written to the outbox in the same transaction as the change that causes it.
+            Outbox outbox = new Outbox(db, infra.keys().outboxCipher());
             UserStore userStore = new UserStore(db, infra.keys().emails());
             RateLimiter limiter = infra.cacheTier().limiter();
             UserService users = new UserService(userStore, sessions, passwords, views, limiter, settings.accounts());
@@ -120,9 +135,10 @@ public final class App implements AutoCloseable {
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
             Forwarded forwarded = new Forwarded(settings.edge().trustedProxies(), settings.edge().clientAddressHeader());
+            AccessLog accessLog = new AccessLog();
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain, forwarded))
-                    .addFilter(new AccessLog())
+                    .addFilter(accessLog)
                     .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory(), settings.edge().bodyReadTimeout()));
             ErrorHandling.register(routing);
             Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
@@ -156,7 +172,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, routing, new IdentifierBackfill(userStore));
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, new IdentifierBackfill(userStore));
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -197,6 +213,8 @@ public final class App implements AutoCloseable {
                 .putSocket(OBSERVE_SOCKET, socket -> socket.host(settings.host()).port(settings.observePort())
                         .routing(observe -> {
                             observe.addFilter(new ObservePaths());
+                            // Request metrics for health and scrapes too (their access lines are not logged).
+                            observe.addFilter(accessLog);
                             ErrorHandling.register(observe);
                             ErrorHandling.registerNotFound(observe);
                         }))
@@ -281,7 +299,10 @@ public final class App implements AutoCloseable {
             app.configure(builder);
             WebServer server = builder.build().start();
             app.started = server.isRunning();
-            app.backfillInBackground();
+            if (app.started) {
+                app.startMail(server.port());
+                app.backfillInBackground();
+            }
             return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
@@ -312,9 +333,23 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts sending the mail outbox, once the site's address is known (links in mail point at
+     * {@code PUBLIC_BASE_URL}, else at this host and port).
+     */
+    private void startMail(int port) {
+        Settings.Mail mail = settings.mail();
+        MailSender sender = mail.ses() ? SesMailSender.create(mail.from(), mail.configurationSet(), mail.sesEndpoint())
+                : new FileMailSender(settings.dataDir().resolve("mail"), mail.from());
+        relay = new MailRelay(outbox, new Templates(settings.siteUrl(port)), sender).start(MAIL_ROUND_MILLIS);
+    }
+
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         tiers.close();
         infra.close();
     }

@@ -43,7 +43,7 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
                 DataDirectory.tightenFiles(settings.dataDir());
             }
             var db = data.database();
-            cacheTier = CacheTier.start(RedisAuth.resolve(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
+            cacheTier = CacheTier.start(settings.redis(), RedisAuth.token(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
                     settings.limits(), (since, loader) -> {
                         var loaded = db.readFreshSince(since, loader);
                         return new ViewCache.Loaded(loaded.value(), loaded.fresh());

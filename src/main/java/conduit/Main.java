@@ -30,7 +30,7 @@ public final class Main {
         long started = System.nanoTime();
         Settings settings = Settings.fromEnvironment(System.getenv());
         if (args.length > 0) {
-            System.exit(command(args[0], settings));
+            System.exit(command(args, settings));
         }
         App.Running app = App.start(settings);
         if (app.port() < 0) {
@@ -50,10 +50,15 @@ public final class Main {
      * One-off operations with the same configuration as the server:
      * {@code reencrypt} re-encrypts every stored email under the current key (rotation) and
      * rewrites its blind index under the current normalisation; {@code backfill} gives every
-     * account written by an earlier release its username key (run after an instance refresh).
+     * account written by an earlier release its username key (run after an instance refresh);
+     * {@code verify} checks a database (a restored backup, say) without changing it.
      */
-    private static int command(String name, Settings settings) {
+    private static int command(String[] args, Settings settings) {
         Logger log = System.getLogger(Main.class.getName());
+        String name = args[0];
+        if (name.equals("verify")) {
+            return conduit.backup.VerifyCommand.run(settings, java.util.List.of(args).subList(1, args.length), System.out, System.err);
+        }
         if (name.equals("backfill")) {
             try (Infrastructure infra = Infrastructure.start(settings)) {
                 IdentifierBackfill.Result result = new IdentifierBackfill(new UserStore(infra.data().database(),
@@ -64,7 +69,7 @@ public final class Main {
             }
         }
         if (!name.equals("reencrypt")) {
-            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, backfill");
+            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, backfill, verify");
             return 2;
         }
         try (Infrastructure infra = Infrastructure.start(settings)) {

@@ -35,10 +35,11 @@ import conduit.web.Cidr;
  * @param edge        drain, TLS, CORS, trusted proxies and body deadline: how the instance meets the load
  *                    balancer and browsers
  * @param aws         S3, KMS and Secrets Manager; every field null means the embedded equivalent
+ * @param mail        how mail leaves: files in the data directory, or Amazon SES
  */
 public record Settings(String host, int port, int observePort, Path dataDir, DbSettings db, SessionPolicy sessions,
                        RedisSettings redis, Duration cacheTtl, RateLimits limits, AccountPolicy accounts, Edge edge,
-                       Aws aws) {
+                       Aws aws, Mail mail) {
 
     public Settings {
         require(host != null && !host.isBlank(), "HOST must not be blank");
@@ -53,6 +54,29 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(aws, "aws");
+        Objects.requireNonNull(mail, "mail");
+    }
+
+    /**
+     * @param ses              {@code MAIL_TRANSPORT=ses}: Amazon SES v2; else ({@code file}, the default)
+     *                         {@code .eml} files under {@code <data dir>/mail} for a developer to open
+     * @param from             {@code MAIL_FROM}: the sender (on AWS an address of the SES identity's domain)
+     * @param configurationSet {@code SES_CONFIGURATION_SET}: bounces and complaints go where it says
+     * @param sesEndpoint      {@code SES_ENDPOINT}: moto in tests; null for the regional endpoint
+     */
+    public record Mail(boolean ses, String from, String configurationSet, URI sesEndpoint) {
+        public static final Mail FILES = new Mail(false, "Conduit <no-reply@conduit.local>", null, null);
+
+        public Mail {
+            require(from != null && !from.isBlank(), "MAIL_FROM must not be blank");
+        }
+
+        static Mail from(Env env) {
+            String transport = env.text("MAIL_TRANSPORT", "file");
+            require(transport.equals("file") || transport.equals("ses"), "MAIL_TRANSPORT must be file or ses, got '" + transport + "'");
+            return new Mail(transport.equals("ses"), env.text("MAIL_FROM", FILES.from()), env.text("SES_CONFIGURATION_SET"),
+                    env.uri("SES_ENDPOINT"));
+        }
     }
 
     /**
@@ -309,7 +333,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                         .clientAddressHeader(env.text("CLIENT_ADDRESS_HEADER"))
                         .bodyReadTimeout(env.seconds("BODY_READ_TIMEOUT_SECONDS", Edge.DEFAULT.bodyReadTimeout()))
                         .build())
-                .aws(Aws.from(env));
+                .aws(Aws.from(env))
+                .mail(Mail.from(env));
         return settings.build();
     }
 
@@ -389,12 +414,17 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
 
     public Builder toBuilder() {
         return new Builder(dataDir).host(host).port(port).observePort(observePort).db(db).sessions(sessions).redis(redis)
-                .cacheTtl(cacheTtl).limits(limits).accounts(accounts).edge(edge).aws(aws);
+                .cacheTtl(cacheTtl).limits(limits).accounts(accounts).edge(edge).aws(aws).mail(mail);
     }
 
     /** The same settings listening on free loopback ports with data under the given directory (tests). */
     public Settings onFreeLoopbackPort(Path dir) {
         return toBuilder().host("127.0.0.1").port(0).observePort(0).dataDir(dir).build();
+    }
+
+    /** The site's absolute address for links in mail: {@code PUBLIC_BASE_URL}, else this host and port. */
+    public String siteUrl(int boundPort) {
+        return aws.publicBaseUrl().isBlank() ? "http://localhost:" + boundPort : aws.publicBaseUrl();
     }
 
     /** A short description of the wiring, for the start-up line. */
@@ -419,6 +449,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         private AccountPolicy accounts = AccountPolicy.DEFAULT;
         private Edge edge = Edge.DEFAULT;
         private Aws aws = Aws.NONE;
+        private Mail mail = Mail.FILES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -489,9 +520,14 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
             return this;
         }
 
+        public Builder mail(Mail value) {
+            mail = value;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(host, port, observePort, dataDir, db == null ? DbSettings.embedded(dataDir) : db, sessions,
-                    redis, cacheTtl, limits, accounts, edge, aws);
+                    redis, cacheTtl, limits, accounts, edge, aws, mail);
         }
     }
 

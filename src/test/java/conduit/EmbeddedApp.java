@@ -9,8 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The app on embedded defaults, started the way Main starts it (the production server set-up,
  * not a test harness's), once per test class, on a free loopback port with a fresh data
- * directory, with the per-address sign-up and login limits raised ({@link Stack#oneAddressManyUsers}:
- * every test user comes from 127.0.0.1). Register it as a static field:
+ * directory, with the limits that tests of other features would trip raised ({@link Stack#relaxedLimits}). Register it as a static field:
  * {@code @RegisterExtension static final EmbeddedApp APP = new EmbeddedApp();}
  */
 public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
@@ -28,7 +27,7 @@ public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = App.start(customise.apply(Stack.oneAddressManyUsers(Settings.embedded(Stack.tempDir()))));
+        running = App.start(customise.apply(Stack.relaxedLimits(Settings.embedded(Stack.tempDir()))));
     }
 
     /** The running app (its settings, ports). */

@@ -47,7 +47,7 @@ public final class Stack {
      */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        Settings settings = oneAddressManyUsers(fromEnv.toBuilder().db(fromEnv.db().withReplicaBounds(readYourWrites, maxLag))
+        Settings settings = relaxedLimits(fromEnv.toBuilder().db(fromEnv.db().withReplicaBounds(readYourWrites, maxLag))
                 .redis(null).cacheTtl(Duration.ZERO).build().onFreeLoopbackPort(SHARED_DATA_DIR));
         String moto = System.getenv("MOTO_ENDPOINT");
         if (moto == null || moto.isBlank()) {
@@ -78,19 +78,22 @@ public final class Stack {
 
     /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */
     public static Settings redisSettings() {
-        return oneAddressManyUsers(Settings.embedded(tempDir()).toBuilder().redis(standaloneRedis()).build());
+        return relaxedLimits(Settings.embedded(tempDir()).toBuilder().redis(standaloneRedis()).build());
     }
 
     /**
-     * The settings with the per-address limits on sign-up and login raised out of the way: tests
-     * of other features sign up and log in many users from 127.0.0.1, as the conformance suite
-     * does. Per-account, per-user and every other rule stay as configured; the limits' own tests
-     * ({@code ratelimit.RateLimitTest}) run on the defaults.
+     * The settings with three limits raised out of the way of tests of other features: the
+     * per-address sign-up and login limits (every test user comes from 127.0.0.1, as the
+     * conformance suite's do) and the per-user write limit (load and rotation tests write as fast
+     * as they can with one token). The per-account login limit, the upload quota and every other
+     * rule stay as configured; the limits' own tests ({@code ratelimit.RateLimitTest}) run on the
+     * defaults.
      */
-    public static Settings oneAddressManyUsers(Settings settings) {
+    public static Settings relaxedLimits(Settings settings) {
         return settings.toBuilder().limits(settings.limits().toBuilder()
                 .signupPerAddress(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
                 .loginPerAddress(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
+                .writesPerUser(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
                 .build()).build();
     }
 

@@ -26,9 +26,10 @@ public final class ImageRoutes implements HttpService {
     private void image(ServerRequest req, ServerResponse res) {
         URI location = uploads.image(req.path().pathParameters().get("key"))
                 .orElseThrow(() -> Failure.notFound("image"));
-        // Private: the URL carries a signature. Cached a bit shorter than the signature lives, so
-        // a cached redirect never leads to an expired URL.
-        res.header(HeaderNames.CACHE_CONTROL, "private, max-age=" + uploads.redirectMaxAge().toSeconds());
+        // Public: the image is public, and so is a signature that reads only it, so the CDN may
+        // answer for us. Fresh a bit shorter than the signature lives (and caches subtract the
+        // age they add), so a cached redirect never leads to an expired URL.
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + uploads.redirectMaxAge().toSeconds());
         res.header(HeaderNames.LOCATION, location.toString());
         res.status(Status.FOUND_302).send();
     }

@@ -23,7 +23,11 @@ public final class UploadService {
     /** The largest image accepted: 5 MiB. */
     public static final long MAX_BYTES = 5L * 1024 * 1024;
     public static final Duration DEFAULT_UPLOAD_TTL = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_IMAGE_TTL = Duration.ofMinutes(5);
+    /**
+     * Long enough that a redirect cached by CloudFront (up to its 300 s cap) and then by a browser
+     * still leads to a live signature: caches count the redirect's age against its max-age.
+     */
+    public static final Duration DEFAULT_IMAGE_TTL = Duration.ofMinutes(15);
     /** Clock skew and the time a client takes to follow a redirect fit in this. */
     private static final Duration MAX_REDIRECT_MARGIN = Duration.ofSeconds(30);
     private static final Map<String, String> EXTENSIONS = Map.of(

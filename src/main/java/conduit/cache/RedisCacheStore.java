@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import conduit.ops.TierBreaker;
+import conduit.redis.RedisCalls;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -63,11 +63,7 @@ final class RedisCacheStore implements CacheStore {
     }
 
     private <T> T call(Supplier<T> command) {
-        try {
-            return breaker.call(command);
-        } catch (JedisException | TierBreaker.Unavailable e) {
-            throw new Unavailable(e);
-        }
+        return RedisCalls.call(breaker, command, Unavailable::new);
     }
 
     private static String generation(int stripe) {

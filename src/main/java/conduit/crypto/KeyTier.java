@@ -2,6 +2,7 @@ package conduit.crypto;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The keys that protect data at rest: KMS when a key id is configured, else a key file generated
@@ -40,6 +41,16 @@ public final class KeyTier implements AutoCloseable {
 
     public EmailProtection emails() {
         return emails;
+    }
+
+    /**
+     * Seals the mail outbox's payloads (a recipient, a one-time link) until they are sent. Its
+     * data keys are bound to that column by their own encryption context (the key policy admits
+     * the app's contexts, {@code app=conduit}).
+     */
+    public EnvelopeCipher outboxCipher() {
+        return new EnvelopeCipher(provider, Map.of("app", "conduit", "table", "mail_outbox", "column", "payload"),
+                KeyCachePolicy.DEFAULT);
     }
 
     /**

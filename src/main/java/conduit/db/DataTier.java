@@ -54,6 +54,7 @@ public final class DataTier implements AutoCloseable {
                 settings.migrationDriverProperties(settings.writerUrl()), migrationLogin), settings.dbType());
         TierBreaker writerBreaker = breaker("database-writer", settings);
         HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, appLogin);
+        keepIdleOnlyWhileClosed(writerBreaker, writer, settings.writerPoolSize());
         HikariConnectionPool reader = null;
         try {
             DbClient writerClient = client(writer);
@@ -62,6 +63,7 @@ public final class DataTier implements AutoCloseable {
             }
             TierBreaker readerBreaker = breaker("database-reader", settings);
             reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, appLogin);
+            keepIdleOnlyWhileClosed(readerBreaker, reader, settings.readerPoolSize());
             DbClient readerClient = client(reader);
             ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, readerBreaker,
                     settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis());
@@ -74,6 +76,17 @@ public final class DataTier implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * While a tier is down HikariCP keeps trying to refill the pool's idle connections, and backs
+     * off up to 5 s between tries, so it would still be asleep for seconds after the database
+     * came back. With no idle connections to keep while the circuit is open (no request reaches
+     * the pool then), its refill stops; the next probe starts a fresh one, which connects at once.
+     */
+    private static void keepIdleOnlyWhileClosed(TierBreaker breaker, HikariConnectionPool pool, int size) {
+        int minimumIdle = Math.min(2, size);
+        breaker.onChange(closed -> pool.dataSource().getHikariConfigMXBean().setMinimumIdle(closed ? minimumIdle : 0));
     }
 
     /**

@@ -81,6 +81,7 @@ public final class Database {
             if (!SqlErrors.unavailable(e)) {
                 throw e;
             }
+            ReadConsistency.readerFailed();
             metrics.fallback("error");
         }
         return onWriter(query);
@@ -89,6 +90,14 @@ public final class Database {
     private enum Target { READER, WRITER }
 
     private Target target() {
+        // What this request already learned about a tier decides at once: no second timeout.
+        if (ReadConsistency.isDegraded()) {
+            return Target.READER;
+        }
+        if (ReadConsistency.readerFailedThisRequest()) {
+            metrics.fallback("error");
+            return Target.WRITER;
+        }
         if (ReadConsistency.readFromWriter()) {
             metrics.readYourWrites();
             return writerBreaker.closed() ? Target.WRITER : degradedTarget();

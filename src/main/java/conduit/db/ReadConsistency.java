@@ -78,6 +78,25 @@ public final class ReadConsistency {
         DEGRADED.set(Boolean.TRUE);
     }
 
+    /** True once this request has fallen back to the reader: its later reads go there at once. */
+    static boolean isDegraded() {
+        return DEGRADED.get() != null;
+    }
+
+    /**
+     * Set when a read of this request failed on the reader: its later reads go to the writer at
+     * once, instead of each waiting out the reader's timeout before its breaker has opened.
+     */
+    private static final ThreadLocal<Boolean> READER_FAILED = new ThreadLocal<>();
+
+    static void readerFailed() {
+        READER_FAILED.set(Boolean.TRUE);
+    }
+
+    static boolean readerFailedThisRequest() {
+        return READER_FAILED.get() != null;
+    }
+
     static boolean readFromWriter() {
         return FROM_WRITER.get() != null;
     }
@@ -86,5 +105,6 @@ public final class ReadConsistency {
     public static void clear() {
         FROM_WRITER.remove();
         DEGRADED.remove();
+        READER_FAILED.remove();
     }
 }

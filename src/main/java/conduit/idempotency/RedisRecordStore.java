@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 import conduit.ops.TierBreaker;
+import conduit.redis.RedisCalls;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /** Idempotency records in Redis, behind Redis's circuit breaker; one key per record. */
@@ -45,10 +45,6 @@ final class RedisRecordStore implements RecordStore {
     }
 
     private <T> T call(Supplier<T> command) {
-        try {
-            return breaker.call(command);
-        } catch (JedisException | TierBreaker.Unavailable e) {
-            throw new Unavailable(e);
-        }
+        return RedisCalls.call(breaker, command, Unavailable::new);
     }
 }

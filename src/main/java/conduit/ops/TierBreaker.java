@@ -66,6 +66,20 @@ public final class TierBreaker {
                 ? Level.INFO : Level.WARNING, tier + ": circuit " + e.getStateTransition()));
     }
 
+    /**
+     * True when the failure (or one of its causes) is a refusal by an open breaker: nothing new
+     * to log, the breaker logged its opening once (logging each refusal would write a stack
+     * trace per request for as long as the tier is down).
+     */
+    public static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Unavailable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs the call through the breaker; refused at once (Unavailable) while it is open. */
     public <T> T call(Supplier<T> call) {
         try {
@@ -74,6 +88,17 @@ public final class TierBreaker {
             rejected.increment();
             throw new Unavailable(tier, e);
         }
+    }
+
+    /** Calls {@code listener} with true when the circuit closes and false when it opens. */
+    public TierBreaker onChange(java.util.function.Consumer<Boolean> listener) {
+        breaker.getEventPublisher().onStateTransition(e -> {
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.CLOSED || to == CircuitBreaker.State.OPEN) {
+                listener.accept(to == CircuitBreaker.State.CLOSED);
+            }
+        });
+        return this;
     }
 
     /** True while calls are let through. */

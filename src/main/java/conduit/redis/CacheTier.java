@@ -8,6 +8,7 @@ import conduit.crypto.BlindIndex;
 import conduit.idempotency.IdempotencyRecords;
 import conduit.ratelimit.RateLimiter;
 import conduit.ratelimit.RateLimits;
+import conduit.secrets.SecretValue;
 import conduit.session.MeteredSessionStore;
 import conduit.session.SessionPolicy;
 import conduit.session.SessionStore;
@@ -37,7 +38,8 @@ public final class CacheTier implements AutoCloseable {
         this.limiter = limiter;
     }
 
-    public static CacheTier start(RedisSettings settings, SessionPolicy policy, Duration cacheTtl,
+    /** @param rotatingToken Redis's AUTH token from a secret, or null for the settings' own */
+    public static CacheTier start(RedisSettings settings, SecretValue rotatingToken, SessionPolicy policy, Duration cacheTtl,
                                   RateLimits limits, ViewCache.FreshLoader fresh) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
@@ -46,7 +48,7 @@ public final class CacheTier implements AutoCloseable {
                     RateLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
-        UnifiedJedis redis = RedisConnector.connect(settings);
+        UnifiedJedis redis = RedisConnector.connect(settings, rotatingToken);
         // One breaker for every use of Redis: sessions, cache and limits fail fast together.
         // A call slower than half the client timeout counts as failing (Redis answers in < 1 ms).
         TierBreaker breaker = new TierBreaker("redis", CacheTier::redisDown, settings.timeout().dividedBy(2));

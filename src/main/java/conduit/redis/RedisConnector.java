@@ -10,35 +10,69 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import conduit.secrets.SecretValue;
+import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisCredentials;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 
-/** Builds the pooled, thread-safe Jedis client: standalone or cluster, with AUTH and TLS. */
+/**
+ * Builds the pooled, thread-safe Jedis client: standalone or cluster, with AUTH and TLS.
+ *
+ * <p>AUTH comes from the settings, or from a rotated secret (a {@link SecretValue} given to {@link #connect}):
+ * then every new connection logs in with the token in memory, and in standalone mode a login
+ * Redis refuses (WRONGPASS, after a rotation dropped the token) reads the secret again and is
+ * retried once; open connections are never re-authenticated (Redis checks AUTH at login only).
+ * In cluster mode new connections use the token in memory but a refusal does not re-read it:
+ * Jedis builds the cluster's per-node pools itself, with no hook for the retry.
+ */
 public final class RedisConnector {
     private RedisConnector() {
     }
 
+    /** With the settings' own AUTH (or none). */
     public static UnifiedJedis connect(RedisSettings settings) {
+        return connect(settings, null);
+    }
+
+    /**
+     * @param rotating the AUTH token from a secret (null for the settings' own): every new connection
+     *                 logs in with its value in memory, and re-reads it when Redis refuses the login
+     */
+    public static UnifiedJedis connect(RedisSettings settings, SecretValue rotating) {
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
                 .clientName("conduit");
-        if (settings.user() != null && !settings.user().isBlank()) {
-            config.user(settings.user());
-        }
-        if (settings.password() != null && !settings.password().isBlank()) {
-            config.password(settings.password());
+        String user = settings.user() != null && !settings.user().isBlank() ? settings.user() : null;
+        if (rotating != null) {
+            config.credentialsProvider(new SecretLogin(user, rotating));
+        } else {
+            if (user != null) {
+                config.user(user);
+            }
+            if (settings.password() != null && !settings.password().isBlank()) {
+                config.password(settings.password());
+            }
         }
         if (settings.tls()) {
             config.ssl(true);
@@ -68,11 +102,67 @@ public final class RedisConnector {
                     .build();
         }
         int port = settings.url().getPort() > 0 ? settings.url().getPort() : 6379;
-        return RedisClient.builder()
-                .hostAndPort(settings.url().getHost(), port)
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
+        HostAndPort node = new HostAndPort(settings.url().getHost(), port);
+        JedisClientConfig clientConfig = config.build();
+        var client = RedisClient.builder().hostAndPort(node).clientConfig(clientConfig).poolConfig(pool);
+        if (rotating != null) {
+            client.connectionProvider(new PooledConnectionProvider(new Relogin(node, clientConfig, rotating), pool));
+        }
+        return client.build();
+    }
+
+    /** The login for each new connection: the user, and the secret's value in memory. */
+    private record SecretLogin(String user, SecretValue password) implements Supplier<RedisCredentials> {
+        @Override
+        public RedisCredentials get() {
+            return new DefaultRedisCredentials(user, read(password::current));
+        }
+    }
+
+    /** Opens connections; one that Redis refuses is retried once if the secret has changed. */
+    private static final class Relogin extends ConnectionFactory {
+        private final SecretValue password;
+
+        Relogin(HostAndPort node, JedisClientConfig config, SecretValue password) {
+            super(node, config);
+            this.password = password;
+        }
+
+        @Override
+        public PooledObject<Connection> makeObject() throws Exception {
+            String used = read(password::current);
+            try {
+                return super.makeObject();
+            } catch (JedisException e) {
+                if (!refusedLogin(e) || read(password::refresh).equals(used)) {
+                    throw e; // not a login problem, or nothing newer in the secret
+                }
+                return super.makeObject();
+            }
+        }
+    }
+
+    /** WRONGPASS (Redis 6+, ElastiCache) or "invalid password" (older servers). */
+    static boolean refusedLogin(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.startsWith("WRONGPASS") || message.contains("invalid password"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Secrets Manager unreachable is reported as Redis being unreachable: the tier's breaker and
+     * the web layer handle it like an outage (fast failures, 503s), never as a crash.
+     */
+    private static String read(Supplier<String> secret) {
+        try {
+            return secret.get();
+        } catch (SdkException e) {
+            throw new JedisConnectionException("cannot read the Redis AUTH token from Secrets Manager: " + e.getMessage(), e);
+        }
     }
 
     /** TLS that trusts the given CA (a private CA, or a test one); the JDK's CAs otherwise. */

@@ -18,10 +18,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  * Database credentials from AWS Secrets Manager, in the JSON that RDS and its rotation functions
  * write ({@code {"username":..,"password":..,"host":..,"port":..,"dbname":..}}).
  *
- * <p>Read once and kept in memory; {@link #refresh()} reads the secret again after a rotation.
- * Refreshes are rate-limited (at most one per {@code minRefreshInterval}): when a rotation makes
- * every new connection fail at once, all of them share one Secrets Manager call instead of
- * stampeding it, and a wrong secret cannot turn into a tight loop of API calls.
+ * <p>Read once and kept in memory; {@link #refresh()} reads the secret again after a rotation,
+ * rate-limited by {@link SecretValue}.
  */
 public final class SecretCredentials implements Logins, AutoCloseable {
     /** The default refresh rate limit. */
@@ -30,10 +28,12 @@ public final class SecretCredentials implements Logins, AutoCloseable {
 
     private final SecretsManagerClient client;
     private final String secretId;
-    private final long minRefreshNanos;
-    private final LongSupplier nanoTime;
-    private volatile DbCredentials current;
-    private long fetchedAt;
+    private final SecretValue secret;
+    /** The login parsed from the string in memory, parsed again only when the string changes. */
+    private volatile Parsed parsed;
+
+    private record Parsed(String secret, DbCredentials login) {
+    }
 
     /** Over a ready client, which {@link #close()} closes. */
     public SecretCredentials(SecretsManagerClient client, String secretId, Duration minRefreshInterval) {
@@ -46,8 +46,9 @@ public final class SecretCredentials implements Logins, AutoCloseable {
         }
         this.client = client;
         this.secretId = secretId;
-        this.minRefreshNanos = minRefreshInterval.toNanos();
-        this.nanoTime = nanoTime;
+        // AWSCURRENT by default: the version a finished rotation has promoted.
+        this.secret = new SecretValue(secretId, () -> client.getSecretValue(b -> b.secretId(secretId)).secretString(),
+                minRefreshInterval, nanoTime);
     }
 
     /** Region and credentials from the SDK's default chains (the instance role on EC2). */
@@ -71,16 +72,7 @@ public final class SecretCredentials implements Logins, AutoCloseable {
     /** The credentials in memory, read from Secrets Manager on first use. */
     @Override
     public DbCredentials current() {
-        DbCredentials c = current;
-        if (c != null) {
-            return c;
-        }
-        synchronized (this) {
-            if (current == null) {
-                fetch();
-            }
-            return current;
-        }
+        return login(secret.current());
     }
 
     /**
@@ -88,18 +80,17 @@ public final class SecretCredentials implements Logins, AutoCloseable {
      * credentials in memory are the freshest there are).
      */
     @Override
-    public synchronized DbCredentials refresh() {
-        if (current == null || nanoTime.getAsLong() - fetchedAt >= minRefreshNanos) {
-            fetch();
-        }
-        return current;
+    public DbCredentials refresh() {
+        return login(secret.refresh());
     }
 
-    private void fetch() {
-        // AWSCURRENT by default: the version a finished rotation has promoted.
-        String secret = client.getSecretValue(b -> b.secretId(secretId)).secretString();
-        current = parse(secret, secretId);
-        fetchedAt = nanoTime.getAsLong();
+    private DbCredentials login(String value) {
+        Parsed p = parsed;
+        if (p == null || !p.secret().equals(value)) {
+            p = new Parsed(value, parse(value, secretId));
+            parsed = p;
+        }
+        return p.login();
     }
 
     static DbCredentials parse(String secret, String secretId) {

@@ -3,8 +3,8 @@ package conduit.session;
 import java.util.Set;
 
 import conduit.ops.TierBreaker;
+import conduit.redis.RedisCalls;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.SetParams;
 
@@ -87,10 +87,6 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     private <T> T call(java.util.function.Supplier<T> command) {
-        try {
-            return breaker.call(command);
-        } catch (JedisException | TierBreaker.Unavailable e) {
-            throw new Unavailable(e);
-        }
+        return RedisCalls.call(breaker, command, Unavailable::new);
     }
 }

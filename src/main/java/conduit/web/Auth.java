@@ -73,7 +73,9 @@ public final class Auth {
         } catch (Failure f) {
             if (f.kind() == Failure.Kind.UNAVAILABLE) {
                 // Logged here since it goes no further: the request carries on as anonymous.
-                LOG.log(System.Logger.Level.WARNING, f.getMessage() + ": serving a public read as anonymous", f.getCause());
+                if (!conduit.ops.TierBreaker.refused(f)) {
+                    LOG.log(System.Logger.Level.WARNING, f.getMessage() + ": serving a public read as anonymous", f.getCause());
+                }
                 return Optional.empty();
             }
             throw f;

@@ -34,7 +34,7 @@ public final class ErrorHandling {
                 Audit.denied("access.denied", 0, "resource", String.join(",", failure.errors().keySet()),
                         "route", req.matchingPattern().orElse("unmatched"));
             }
-            if (failure.getCause() != null) {
+            if (failure.getCause() != null && !TierBreaker.refused(failure)) {
                 // An infrastructure failure behind a 503: logged here, once, with its cause.
                 LOG.log(Level.WARNING, failure.getMessage() + " on " + req.prologue().method().text() + " "
                         + req.matchingPattern().orElse("unmatched"), failure.getCause());

@@ -14,11 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
@@ -45,10 +48,15 @@ import io.helidon.webserver.http.ServerResponse;
  * <p>Caching. Files under {@code /assets/} are also served at {@code /assets/<version>/...},
  * where the version is a hash of every asset; {@code index.html} is rewritten to use those
  * paths, so the browser may keep them for a year ({@code immutable}), while {@code index.html}
- * itself is {@code no-cache} and revalidated by its ETag. The scripts import each other by
- * relative paths, so the version in the folder name carries over to every module without a
- * bundler. A request for another version (an old page during a rolling deploy, served by an
- * instance that already runs the new build) gets the current file with {@code no-cache}.
+ * itself is {@code no-cache} and revalidated by its ETag. A request for another version (an old
+ * page during a rolling deploy, served by an instance that already runs the new build) gets the
+ * current file with {@code no-cache}.
+ *
+ * <p>The page's script is {@code app.bundle.js}: the entry module and everything it imports,
+ * combined into one file when the server starts ({@link ModuleBundle}); it and the stylesheet
+ * are put inside index.html ({@link #inline}), so the first render waits on no other request.
+ * The modules stay servable one by one (they import each other by relative paths, so the
+ * versioned folder works for them too).
  */
 public final class StaticSite implements HttpService {
     /** The Content-Security-Policy of the UI's pages: nothing inline, nothing from other hosts but images. */
@@ -57,6 +65,9 @@ public final class StaticSite implements HttpService {
     static final String ROOT = "web";
     static final String ASSETS = "/assets/";
     static final String NO_CACHE = "no-cache";
+    /** The app's entry module, and the one file it is combined into at start-up. */
+    static final String ENTRY = "/assets/app.js";
+    static final String BUNDLE = "/assets/app.bundle.js";
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -75,6 +86,8 @@ public final class StaticSite implements HttpService {
     private static final List<String> COMPRESSIBLE = List.of("html", "js", "mjs", "css", "svg", "json", "webmanifest", "ico");
 
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+    private static final Pattern INLINE_STYLE = Pattern.compile("<link rel=\"stylesheet\" href=\"(/assets/[^\"]+)\" data-inline>");
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script type=\"module\" src=\"(/assets/[^\"]+)\" data-inline></script>");
 
     /** One file, in both encodings, with its validators. */
     record File(byte[] body, byte[] gzipped, String contentType, String etag, String gzipEtag, boolean html) {
@@ -103,9 +116,12 @@ public final class StaticSite implements HttpService {
         this(raw, List.of());
     }
 
-    StaticSite(Map<String, byte[]> raw, List<String> uploadOrigins) {
-        this.csp = csp(uploadOrigins);
+    StaticSite(Map<String, byte[]> sources, List<String> uploadOrigins) {
+        Map<String, byte[]> raw = withBundle(sources);
         this.version = versionOf(raw);
+        // Pinned first, so that nothing in the inlined texts is taken for a link to pin.
+        Inlined page = raw.containsKey("/index.html") ? inline(pinAssets(raw.get("/index.html"), version), raw) : null;
+        this.csp = page == null ? csp(uploadOrigins) : csp(uploadOrigins, page.scriptHashes(), page.styleHashes());
         Map<String, File> built = new TreeMap<>();
         raw.forEach((path, bytes) -> {
             String ext = extension(path);
@@ -113,7 +129,7 @@ public final class StaticSite implements HttpService {
             if (type == null) {
                 return; // READMEs, licences: in the jar, not on the web
             }
-            byte[] body = path.equals("/index.html") ? pinAssets(bytes, version) : bytes;
+            byte[] body = path.equals("/index.html") ? page.html() : bytes;
             String hash = sha256(body).substring(0, 32);
             byte[] gz = COMPRESSIBLE.contains(ext) ? gzip(body) : null;
             if (gz != null && gz.length >= body.length) {
@@ -125,6 +141,106 @@ public final class StaticSite implements HttpService {
             throw new IllegalStateException("the UI's index.html is missing from classpath /" + ROOT);
         }
         this.files = Map.copyOf(built);
+    }
+
+    /**
+     * The sources plus {@link #BUNDLE}: {@link #ENTRY} and every module it imports in one file,
+     * which index.html loads so that a page needs one script request; and a bundle for each
+     * module loaded on demand (see {@link ModuleBundle}).
+     */
+    static Map<String, byte[]> withBundle(Map<String, byte[]> sources) {
+        if (!sources.containsKey(ENTRY) || sources.containsKey(BUNDLE)) {
+            return sources;
+        }
+        Map<String, byte[]> all = new TreeMap<>(sources);
+        ModuleBundle.bundles(sources, ENTRY).forEach((path, text) -> {
+            if (all.put(path, text.getBytes(StandardCharsets.UTF_8)) != null) {
+                throw new IllegalStateException("a bundle would replace the file " + path);
+            }
+        });
+        return all;
+    }
+
+    /** index.html with its marked stylesheet and script inside it, and their CSP hashes. */
+    record Inlined(byte[] html, List<String> scriptHashes, List<String> styleHashes) {
+    }
+
+    /**
+     * Puts the files that index.html marks {@code data-inline} into the page itself:
+     * {@code <link rel="stylesheet" href="/assets/x.css" data-inline>} and
+     * {@code <script type="module" src="/assets/x.js" data-inline></script>}. The page then needs
+     * no request besides itself before it runs, on a first visit as on a return (where it is one
+     * revalidation, 304). They are allowed by their hashes in the CSP, so "nothing inline but
+     * these exact texts" still holds. A script's {@code import.meta.url} is replaced by the URL
+     * it would have had as a file, so that what it loads relative to itself is still found.
+     */
+    static Inlined inline(byte[] html, Map<String, byte[]> files) {
+        List<String> scripts = new ArrayList<>();
+        List<String> styles = new ArrayList<>();
+        String text = new String(html, StandardCharsets.UTF_8);
+        text = replaceAll(INLINE_STYLE, text, url -> {
+            String css = inlinedText(files, unversioned(url), "</style");
+            styles.add(cspHash(css));
+            return "<style>" + css + "</style>";
+        });
+        text = replaceAll(INLINE_SCRIPT, text, url -> {
+            String js = inlinedText(files, unversioned(url), "</script").replace("import.meta.url", "new URL('" + url + "', location.href).href");
+            scripts.add(cspHash(js));
+            return "<script type=\"module\">" + js + "</script>";
+        });
+        return new Inlined(text.getBytes(StandardCharsets.UTF_8), List.copyOf(scripts), List.copyOf(styles));
+    }
+
+    /** {@code /assets/x.js} for {@code /assets/<version>/x.js}. */
+    private static String unversioned(String url) {
+        int slash = url.indexOf('/', ASSETS.length());
+        return slash > 0 && VERSION.matcher(url.substring(ASSETS.length(), slash)).matches()
+                ? ASSETS + url.substring(slash + 1) : url;
+    }
+
+    private static String replaceAll(Pattern pattern, String text, java.util.function.UnaryOperator<String> replacement) {
+        Matcher m = pattern.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(m.group(1))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The file's text, refused when it could end its element early or open an HTML comment. */
+    private static String inlinedText(Map<String, byte[]> files, String path, String closing) {
+        byte[] bytes = files.get(path);
+        if (bytes == null) {
+            throw new IllegalStateException("index.html inlines " + path + ", which does not exist");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.contains(closing) || lower.contains("<!--")) {
+            throw new IllegalStateException(path + " contains " + closing + " or <!--, so cannot be put inside index.html");
+        }
+        return text;
+    }
+
+    private static String cspHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #csp(List)} that also allows these inline scripts and styles, by hash. */
+    static String csp(List<String> uploadOrigins, List<String> scriptHashes, List<String> styleHashes) {
+        String policy = csp(uploadOrigins);
+        if (!scriptHashes.isEmpty()) {
+            policy = policy.replace("script-src 'self'", "script-src 'self' " + String.join(" ", scriptHashes));
+        }
+        if (!styleHashes.isEmpty()) {
+            policy = policy.replace("style-src 'self'", "style-src 'self' " + String.join(" ", styleHashes));
+        }
+        return policy;
     }
 
     /** {@link #CSP}, plus {@code connect-src 'self' <origins>} when there are upload origins. */

@@ -1,8 +1,10 @@
 // Conduit's browser app: hash routes → page modules, the header, and the signed-in user.
-import { api, setUnauthorizedHandler } from './api.js';
+// A page renders as soon as this script runs: who is signed in comes from the cookies and the
+// remembered profile (session.js), not from a request that every page would wait for.
+import { api, forgetCsrfCookie, setUnauthorizedHandler } from './api.js';
 import { avatar, clear, h, route } from './dom.js';
-import { currentUser, onUserChange, setCurrentUser } from './session.js';
-import { flash, navigate } from './ui.js';
+import { currentUser, hasSession, onUserChange, restore, setCurrentUser } from './session.js';
+import { flash, navigate, pageChanged } from './ui.js';
 import * as home from './pages/home.js';
 import * as auth from './pages/auth.js';
 import * as settings from './pages/settings.js';
@@ -24,6 +26,7 @@ const ROUTES = [
 ];
 
 const main = document.getElementById('main');
+const pageBox = document.getElementById('page');
 let renderCount = 0;
 
 function parseHash() {
@@ -36,6 +39,8 @@ function parseHash() {
 
 async function render() {
   const id = ++renderCount;
+  pageChanged(); // now, not once the page is built: a quicker navigation may overtake this one
+  main.setAttribute('aria-busy', 'true'); // pages appear once their data is in
   const { path, query } = parseHash();
   let match = null;
   let entry = null;
@@ -69,7 +74,8 @@ async function render() {
     }
   }
   if (id !== renderCount) return; // a newer navigation won
-  clear(main, node);
+  clear(pageBox, node);
+  main.removeAttribute('aria-busy');
   document.title = node.dataset?.title ? `${node.dataset.title} — Conduit` : 'Conduit';
   renderNav();
   if (focusOnRender) main.focus({ preventScroll: true });
@@ -108,26 +114,41 @@ function renderNav() {
 
 let focusOnRender = false;
 
+/** The signed-in user from the server; false when the session turned out to be gone. */
+async function refreshUser() {
+  try {
+    const { user } = await api.currentUser();
+    setCurrentUser(user);
+    return true;
+  } catch (e) {
+    return e.status !== 401; // a network error keeps what is known; 401 is handled below
+  }
+}
+
 async function start() {
   setUnauthorizedHandler(() => {
-    if (currentUser()) {
-      setCurrentUser(null);
+    // The cookies outlived the session (expired, revoked, password changed elsewhere).
+    forgetCsrfCookie();
+    const wasSignedIn = currentUser() !== null;
+    setCurrentUser(null);
+    if (wasSignedIn) {
       flash('Your session has ended. Please sign in again.', true);
+      render();
     }
   });
   onUserChange(renderNav);
   document.getElementById('skip-link').addEventListener('click', () => main.focus());
-  try {
-    const { user } = await api.currentUser();
-    setCurrentUser(user);
-  } catch {
-    setCurrentUser(null); // 401: signed out; anything else: show public pages
-  }
   window.addEventListener('hashchange', () => {
     focusOnRender = true;
     render();
   });
+  const known = restore();
+  if (known === 'unknown') {
+    await refreshUser(); // a session without a remembered profile: this request succeeds
+  }
   await render();
+  // Refreshes the remembered profile (changed on another device?) once the page is up.
+  if (known === 'known' && hasSession()) refreshUser();
 }
 
 start();

@@ -125,21 +125,21 @@ export function pagination(total, page, href) {
 }
 
 /**
- * A list that loads itself: `load(offset)` returns the API's {articles, articlesCount}.
- * Shows a loading line, then the previews, "No articles are here... yet." or the error.
+ * A list of articles, once loaded: `load(offset)` returns the API's {articles, articlesCount}.
+ * Resolves to the previews and page links, "No articles are here... yet." or the error: the
+ * page shows up complete, instead of a loading line that the list then pushes everything
+ * below it away from (a layout shift).
  */
-export function articleList(load, page, href) {
-  const box = h('div', { class: 'article-list', 'aria-busy': 'true' },
-    h('p', { class: 'article-preview muted' }, 'Loading articles…'));
-  load((page - 1) * PAGE_SIZE).then(({ articles, articlesCount }) => {
-    clear(box,
+export async function articleList(load, page, href) {
+  try {
+    const { articles, articlesCount } = await load((page - 1) * PAGE_SIZE);
+    return h('div', { class: 'article-list' },
       articles.length ? articles.map(articlePreview) : h('p', { class: 'article-preview muted' }, 'No articles are here… yet.'),
       pagination(articlesCount, page, href));
-  }, (e) => {
-    clear(box, h('p', { class: 'article-preview error' },
+  } catch (e) {
+    return h('div', { class: 'article-list' }, h('p', { class: 'article-preview error' },
       e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load articles.'));
-  }).finally(() => box.removeAttribute('aria-busy'));
-  return box;
+  }
 }
 
 /** Tabs as links: [{label, href, active}]. */

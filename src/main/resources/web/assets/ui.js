@@ -1,4 +1,4 @@
-// Page-wide helpers: moving between pages and the status line under the header.
+// Page-wide helpers: moving between pages and the message line at the top of the page.
 import { clear, h } from './dom.js';
 
 /** Goes to a hash route ("#/login"); re-renders even when it is the current one. */
@@ -7,11 +7,23 @@ export function navigate(hash) {
   else location.hash = hash;
 }
 
-let flashTimer = 0;
-/** A short message in the page's live region (read out by screen readers). */
+// A message outlives exactly one page change: "Settings saved." is flashed on the settings page
+// and then read on the profile it leads to; the next page change (sign-out, pagination, a tag,
+// anything) removes it.
+let survivesNextPage = false;
+
+/**
+ * A short message at the top of the page. Its box (#flash in index.html) is a polite live
+ * region, there before any message, so the text is read out; an error is an alert (read at once).
+ */
 export function flash(message, isError = false) {
   const box = document.getElementById('flash');
-  clearTimeout(flashTimer);
-  clear(box, message ? h('p', { class: isError ? 'flash-message error' : 'flash-message' }, message) : null);
-  if (message) flashTimer = setTimeout(() => clear(box), 8000);
+  survivesNextPage = Boolean(message);
+  clear(box, message ? h('p', { class: isError ? 'flash-message error' : 'flash-message', role: isError ? 'alert' : null }, message) : null);
+}
+
+/** Called on every page change: drops a message left from before the previous one. */
+export function pageChanged() {
+  if (survivesNextPage) survivesNextPage = false;
+  else flash(null);
 }

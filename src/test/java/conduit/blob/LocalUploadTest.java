@@ -89,7 +89,7 @@ class LocalUploadTest {
 
         HttpResponse<byte[]> redirect = UploadRig.get(url(u, "imageUrl"));
         assertEquals(302, redirect.statusCode());
-        assertEquals("private, max-age=270", redirect.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("public, max-age=870", redirect.headers().firstValue("Cache-Control").orElse(""));
         URI location = base.resolve(redirect.headers().firstValue("Location").orElseThrow());
 
         HttpResponse<byte[]> file = UploadRig.get(location);
@@ -99,7 +99,7 @@ class LocalUploadTest {
         assertEquals("nosniff", file.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("inline", file.headers().firstValue("Content-Disposition").orElse(""));
         String cache = file.headers().firstValue("Cache-Control").orElse("");
-        assertTrue(cache.matches("private, max-age=(29\\d|300)"), cache);
+        assertTrue(cache.matches("private, max-age=(89\\d|900)"), cache);
         assertEquals(new BlobInfo(png.length, "image/png"), store.head(u.path("key").asText()).orElseThrow());
     }
 

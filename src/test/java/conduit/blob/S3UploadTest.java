@@ -179,9 +179,9 @@ class S3UploadTest {
 
         HttpResponse<byte[]> redirect = UploadRig.get(base.resolve("/api/images/" + key));
         assertEquals(302, redirect.statusCode());
-        assertEquals("private, max-age=270", redirect.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("public, max-age=870", redirect.headers().firstValue("Cache-Control").orElse(""));
         URI location = URI.create(redirect.headers().firstValue("Location").orElseThrow());
-        assertTrue(location.getQuery().contains("X-Amz-Expires=300"), location.toString());
+        assertTrue(location.getQuery().contains("X-Amz-Expires=900"), location.toString());
         HttpResponse<byte[]> file = UploadRig.get(location);
         assertEquals(200, file.statusCode());
         assertArrayEquals(jpeg, file.body());

@@ -34,6 +34,8 @@ class CorsTest {
         assertEquals(204, preflight.status());
         assertEquals("https://app.example.com", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Idempotency-Key"),
+                "a cross-origin client may retry safely too");
         assertFalse(preflight.headers().firstValue("Access-Control-Allow-Credentials").isPresent());
 
         Api.Response get = api.sendWith("GET", "/api/tags", null, null, "Origin", "https://app.example.com");

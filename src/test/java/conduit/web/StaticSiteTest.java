@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The UI's files as the browser gets them: types, validators, caching, compression, CSP, fall-through. */
 @ServerTest
 class StaticSiteTest {
-    private static final Pattern APP_JS = Pattern.compile("src=\"(/assets/([0-9a-f]{16})/app\\.js)\"");
+    private static final Pattern VERSIONED = Pattern.compile("href=\"(/assets/[0-9a-f]{16}/)favicon\\.svg\"");
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script type=\"module\">(.*?)</script>", Pattern.DOTALL);
+    private static final Pattern INLINE_STYLE = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL);
     private final URI uri;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -66,10 +70,16 @@ class StaticSiteTest {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
+    /** The combined script's path under the current version's folder (index.html links the favicon there). */
     private String appJsPath() throws Exception {
-        Matcher m = APP_JS.matcher(text(get("/")));
-        assertTrue(m.find(), "index.html loads app.js from a versioned folder");
-        return m.group(1);
+        Matcher m = VERSIONED.matcher(text(get("/")));
+        assertTrue(m.find(), "index.html links assets under a versioned folder");
+        return m.group(1) + "app.bundle.js";
+    }
+
+    private static String cspHash(String text) throws Exception {
+        return "'sha256-" + Base64.getEncoder().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))) + "'";
     }
 
     @Test
@@ -77,8 +87,13 @@ class StaticSiteTest {
         HttpResponse<byte[]> r = get("/");
         assertEquals(200, r.statusCode());
         assertEquals("text/html; charset=utf-8", header(r, "Content-Type"));
-        assertEquals(StaticSite.CSP, header(r, "Content-Security-Policy"));
-        assertTrue(header(r, "Content-Security-Policy").contains("script-src 'self'"));
+        String html = text(r);
+        Matcher script = INLINE_SCRIPT.matcher(html);
+        Matcher style = INLINE_STYLE.matcher(html);
+        assertTrue(script.find() && style.find(), "the script and the stylesheet are inside the page");
+        assertEquals(StaticSite.CSP.replace("script-src 'self'", "script-src 'self' " + cspHash(script.group(1)))
+                .replace("style-src 'self'", "style-src 'self' " + cspHash(style.group(1))), header(r, "Content-Security-Policy"),
+                "the CSP allows exactly these two inline texts, by hash");
         assertEquals("no-cache", header(r, "Cache-Control"));
         assertEquals("nosniff", header(r, "X-Content-Type-Options"));
         assertTrue(text(r).contains("<!doctype html>"));
@@ -88,14 +103,16 @@ class StaticSiteTest {
     @Test
     void indexHtmlHasNoLinksToOtherHosts() throws Exception {
         String html = text(get("/"));
-        assertFalse(html.contains("<script>"), "no inline script");
-        assertFalse(html.contains("style="), "no inline style");
+        assertEquals(1, html.split("<script", -1).length - 1, "one script: the inlined bundle");
+        assertFalse(html.contains(" src=\"/assets"), "no script file to fetch before the page runs");
+        assertFalse(html.contains("style="), "no style attributes (the CSP would block them)");
+        assertFalse(html.contains("data-inline"), "every marked file was inlined");
         assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(html).find(), "nothing from another host");
     }
 
     @Test
     void contentTypesFollowTheExtension() throws Exception {
-        String base = appJsPath().replace("app.js", "");
+        String base = appJsPath().replace("app.bundle.js", "");
         assertEquals("text/javascript; charset=utf-8", header(get(base + "app.js"), "Content-Type"));
         assertEquals("text/javascript; charset=utf-8", header(get(base + "vendor/purify.es.mjs"), "Content-Type"));
         assertEquals("text/css; charset=utf-8", header(get(base + "style.css"), "Content-Type"));
@@ -111,10 +128,19 @@ class StaticSiteTest {
         assertEquals("nosniff", header(immutable, "X-Content-Type-Options"));
         assertEquals(null, header(immutable, "Content-Security-Policy"), "the CSP goes on pages, not scripts");
 
-        HttpResponse<byte[]> plain = get("/assets/app.js");
+        HttpResponse<byte[]> plain = get("/assets/app.bundle.js");
         assertEquals(200, plain.statusCode());
         assertEquals("no-cache", header(plain, "Cache-Control"));
         assertArrayEquals(immutable.body(), plain.body());
+    }
+
+    @Test
+    void theCombinedBundleIsServedAndTheModulesStayAvailable() throws Exception {
+        String bundle = text(get(appJsPath()));
+        assertTrue(bundle.contains("// /assets/app.js\n"), "the entry module is in the bundle");
+        assertTrue(bundle.contains("// /assets/pages/home.js\n"), "so are the modules it imports");
+        assertFalse(bundle.lines().anyMatch(l -> l.startsWith("import ")), "no import is left to fetch");
+        assertTrue(text(get("/assets/app.js")).startsWith("//"), "the entry module itself is still served");
     }
 
     @Test
@@ -208,6 +234,26 @@ class StaticSiteTest {
         assertNotEquals(one.version(), changed.version());
         assertEquals("<script type=\"module\" src=\"/assets/" + one.version() + "/app.js\"></script>",
                 new String(StaticSite.pinAssets(index, one.version()), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inliningRefusesTextsThatWouldBreakOutOfTheirElement() {
+        String page = "<head><link rel=\"stylesheet\" href=\"/assets/s.css\" data-inline>"
+                + "<script type=\"module\" src=\"/assets/a.js\" data-inline></script></head>";
+        StaticSite.Inlined ok = StaticSite.inline(bytes(page), Map.of("/assets/s.css", bytes("p{}"),
+                "/assets/a.js", bytes("new URL('./x.svg', import.meta.url)")));
+        assertEquals("<head><style>p{}</style><script type=\"module\">new URL('./x.svg', new URL('/assets/a.js', location.href).href)"
+                + "</script></head>", new String(ok.html(), StandardCharsets.UTF_8));
+        assertEquals(1, ok.scriptHashes().size());
+        assertEquals(1, ok.styleHashes().size());
+        for (String bad : new String[] {"let s = '</script><script>alert(1)</script>';", "<!-- x", "a </SCRIPT> b"}) {
+            assertThrows(IllegalStateException.class, () -> StaticSite.inline(bytes(page),
+                    Map.of("/assets/s.css", bytes("p{}"), "/assets/a.js", bytes(bad))), bad);
+        }
+        assertThrows(IllegalStateException.class, () -> StaticSite.inline(bytes(page),
+                Map.of("/assets/s.css", bytes("p{}</style>"), "/assets/a.js", bytes(""))));
+        assertThrows(IllegalStateException.class, () -> StaticSite.inline(bytes(page), Map.of("/assets/s.css", bytes(""))),
+                "a missing file");
     }
 
     @Test

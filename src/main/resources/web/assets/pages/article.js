@@ -1,13 +1,18 @@
 // Article (#/article/:slug): the body as sanitised markdown, follow/favourite or edit/delete,
 // and the comments.
-import { api, ApiError } from '../api.js';
+import { api, ApiError, submissions } from '../api.js';
 import { avatar, busy, clear, errorList, errorMessages, field, formatDate, h, route } from '../dom.js';
 import { authorLine, favoriteButton, followButton, reportError, tagList } from '../components.js';
-import { renderMarkdown } from '../markdown.js';
+import { loadMarkdown } from '../markdown.js';
 import { navigate } from '../ui.js';
 
 export async function page({ params, user }) {
   const slug = params[0];
+  // All at once: the comments need not wait for the article, nor the markdown code (two
+  // libraries, most of the app's script, loaded only by this page) for either.
+  const loadingComments = api.comments(slug);
+  loadingComments.catch(() => {}); // handled where it is shown; unused when the article is missing
+  const markdown = loadMarkdown();
   let article;
   try {
     ({ article } = await api.article(slug));
@@ -23,6 +28,8 @@ export async function page({ params, user }) {
   const favButtons = [];
   const followButtons = [];
   const actions = () => {
+    const fav = favoriteButton(article, { onChange: () => favButtons.forEach((b) => b.repaint()) });
+    favButtons.push(fav);
     if (mine) {
       const del = h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger' }, '✕ Delete Article');
       del.addEventListener('click', async () => {
@@ -36,15 +43,16 @@ export async function page({ params, user }) {
           reportError(e);
         }
       });
-      return [h('a', { class: 'btn btn-sm btn-outline-secondary', href: route('editor', article.slug) }, '✎ Edit Article'), del];
+      return [h('a', { class: 'btn btn-sm btn-outline-secondary', href: route('editor', article.slug) }, '✎ Edit Article'), del, fav];
     }
     const follow = followButton(article.author, { onChange: () => followButtons.forEach((b) => b.repaint()) });
-    const fav = favoriteButton(article, { onChange: () => favButtons.forEach((b) => b.repaint()) });
     followButtons.push(follow);
-    favButtons.push(fav);
     return [follow, fav];
   };
 
+  const renderMarkdown = await markdown;
+  // Evaluating the libraries were tasks of their own; rendering is the next (no long task for all).
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const body = h('div', { class: 'article-content' });
   body.append(renderMarkdown(article.body));
 
@@ -56,12 +64,12 @@ export async function page({ params, user }) {
       h('article', { class: 'article-body', 'aria-label': article.title }, body, tagList(article.tagList, { links: true })),
       h('hr'),
       h('div', { class: 'article-actions' }, authorLine(article.author, article.createdAt, ...actions())),
-      comments(article.slug, user)));
+      comments(article.slug, user, loadingComments)));
   node.dataset.title = article.title;
   return node;
 }
 
-function comments(slug, user) {
+function comments(slug, user, loading) {
   const list = h('div', { class: 'comment-list', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading comments…'));
   const card = (comment) => {
     const mine = user && comment.author.username === user.username;
@@ -78,6 +86,8 @@ function comments(slug, user) {
       try {
         await api.deleteComment(slug, comment.id);
         el.remove();
+        // The focused button is gone: keep the keyboard user in the comments, not at the top.
+        document.getElementById('comments-title')?.focus();
       } catch (e) {
         del.disabled = false;
         reportError(e);
@@ -86,11 +96,12 @@ function comments(slug, user) {
     return el;
   };
 
-  api.comments(slug).then(({ comments: all }) => clear(list, all.map(card)),
+  loading.then(({ comments: all }) => clear(list, all.length ? all.map(card) : h('p', { class: 'muted' }, 'No comments yet.')),
     () => clear(list, h('p', { class: 'error' }, 'Could not load comments.')));
 
   let form = null;
   if (user) {
+    const keys = submissions(); // a retried post of the same comment must not add it twice
     const errors = errorList();
     const text = h('textarea', { name: 'body', rows: 3, placeholder: 'Write a comment…', required: true });
     form = h('form', { class: 'card comment-form', novalidate: true, 'aria-label': 'Add a comment' },
@@ -104,17 +115,21 @@ function comments(slug, user) {
       event.preventDefault();
       errors.clear();
       try {
-        const { comment } = await busy(form, () => api.addComment(slug, text.value));
+        const body = text.value;
+        const { comment } = await busy(form, () => api.addComment(slug, body, keys.key(body)));
+        keys.settle();
         text.value = '';
+        list.querySelector(':scope > p.muted')?.remove();
         list.prepend(card(comment));
       } catch (e) {
+        keys.settle(e);
         errors.show(e.errors);
       }
     });
   }
 
   return h('section', { class: 'comments narrow', 'aria-labelledby': 'comments-title' },
-    h('h2', { id: 'comments-title', class: 'visually-hidden' }, 'Comments'),
+    h('h2', { id: 'comments-title', class: 'visually-hidden', tabindex: -1 }, 'Comments'),
     form ?? h('p', null, h('a', { href: '#/login' }, 'Sign in'), ' or ', h('a', { href: '#/register' }, 'sign up'),
       ' to add comments on this article.'),
     list);

@@ -1,11 +1,12 @@
 // Sign in (#/login) and sign up (#/register).
-import { api } from '../api.js';
+import { api, submissions } from '../api.js';
 import { busy, errorList, field, h } from '../dom.js';
 import { setCurrentUser } from '../session.js';
 import { navigate } from '../ui.js';
 
 function authPage({ title, other, otherHref, fields, submitLabel, submit }) {
   const errors = errorList();
+  const keys = submissions(); // sign-up creates a user: a retried submission must not make two
   const form = h('form', { class: 'auth-form', novalidate: true, 'aria-labelledby': 'auth-title' },
     h('fieldset', null, fields, h('button', { type: 'submit', class: 'btn btn-lg btn-primary' }, submitLabel)));
   form.addEventListener('submit', async (event) => {
@@ -13,10 +14,12 @@ function authPage({ title, other, otherHref, fields, submitLabel, submit }) {
     errors.clear();
     const values = Object.fromEntries(new FormData(form));
     try {
-      const { user } = await busy(form, () => submit(values));
+      const { user } = await busy(form, () => submit(values, keys.key(values)));
+      keys.settle();
       setCurrentUser(user);
       navigate('#/');
     } catch (e) {
+      keys.settle(e);
       errors.show(e.errors);
       form.querySelector('input')?.focus();
     }
@@ -56,6 +59,6 @@ export function registerPage() {
       field('Password', 'register-password', h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true }),
         'At least 8 characters.'),
     ],
-    submit: ({ username, email, password }) => api.register(username, email, password),
+    submit: ({ username, email, password }, key) => api.register({ username, email, password }, key),
   });
 }

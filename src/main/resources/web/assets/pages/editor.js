@@ -1,5 +1,5 @@
 // Editor: new article (#/editor) or edit one of yours (#/editor/:slug).
-import { api, ApiError } from '../api.js';
+import { api, ApiError, submissions } from '../api.js';
 import { busy, clear, errorList, errorMessages, field, h, route } from '../dom.js';
 import { navigate } from '../ui.js';
 
@@ -19,6 +19,7 @@ export async function page({ params, user }) {
 
   const tags = [...article.tagList];
   const errors = errorList();
+  const keys = submissions(); // a retried "Publish" of the same new article must not post it twice
   const tagInput = h('input', { type: 'text', name: 'tag', autocomplete: 'off' });
   const tagBox = h('ul', { class: 'tag-list editor-tags', 'aria-label': 'Tags of this article', 'aria-live': 'polite' });
 
@@ -63,9 +64,11 @@ export async function page({ params, user }) {
     const values = Object.fromEntries(new FormData(form));
     const data = { title: values.title, description: values.description, body: values.body, tagList: tags };
     try {
-      const { article: saved } = await busy(form, () => (slug ? api.updateArticle(slug, data) : api.createArticle(data)));
+      const { article: saved } = await busy(form, () => (slug ? api.updateArticle(slug, data) : api.createArticle(data, keys.key(data))));
+      keys.settle();
       navigate(route('article', saved.slug));
     } catch (e) {
+      keys.settle(e);
       errors.show(e.errors);
     }
   });

@@ -1,46 +1,49 @@
 // Home (#/): Your Feed (signed in), Global Feed, one tag (#/?tag=x); popular tags on the side.
-// Query: feed=you|global, tag=..., page=N. Without feed or tag: your feed when signed in.
+// Query: feed=you|global, tag=..., page=N. Without feed or tag: the Global Feed, for everyone
+// (a new user's own feed is empty until they follow someone).
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { articleList, tabs } from '../components.js';
 
-export function page({ query, user }) {
+export async function page({ query, user }) {
   const tag = query.get('tag') || '';
   const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
-  let feed = tag ? 'tag' : (query.get('feed') || (user ? 'you' : 'global'));
-  if (feed === 'you' && !user) feed = 'global';
+  const feed = tag ? 'tag' : (query.get('feed') === 'you' && user ? 'you' : 'global');
 
   const link = (params) => {
     const s = new URLSearchParams(params).toString();
     return s ? `#/?${s}` : '#/';
   };
   const pageHref = (n) => {
-    const params = feed === 'tag' ? { tag } : { feed };
+    const params = feed === 'tag' ? { tag } : feed === 'you' ? { feed } : {};
     if (n > 1) params.page = String(n);
     return link(params);
   };
 
   const items = [];
   if (user) items.push({ label: 'Your Feed', href: link({ feed: 'you' }), active: feed === 'you' });
-  items.push({ label: 'Global Feed', href: link({ feed: 'global' }), active: feed === 'global' });
+  items.push({ label: 'Global Feed', href: '#/', active: feed === 'global' });
   if (tag) items.push({ label: `# ${tag}`, href: link({ tag }), active: true });
 
   const load = (offset) => {
     if (feed === 'you') return api.feed({ limit: 10, offset });
     return api.articles({ limit: 10, offset, tag: tag || null });
   };
+  const tags = popularTags(tag); // fills itself; its request goes out now, alongside the list's
+  const list = await articleList(load, pageNo, pageHref);
 
   const node = h('div', { class: 'home-page' },
     user ? null : h('div', { class: 'banner' }, h('div', { class: 'container' },
       h('h1', { class: 'logo-font' }, 'conduit'),
       h('p', null, 'A place to share your knowledge.'))),
+    user ? h('h1', { class: 'visually-hidden' }, 'Conduit articles') : null,
     h('div', { class: 'container page home-layout' },
       h('section', { class: 'feed', 'aria-label': 'Articles' },
         tabs('Feeds', items),
-        articleList(load, pageNo, pageHref)),
+        list),
       h('aside', { class: 'sidebar', 'aria-labelledby': 'popular-tags' },
         h('h2', { id: 'popular-tags' }, 'Popular Tags'),
-        popularTags(tag))));
+        tags)));
   node.dataset.title = tag ? `#${tag}` : 'Home';
   return node;
 }

@@ -6,6 +6,12 @@ import { articleList, followButton, tabs } from '../components.js';
 
 export async function page({ params, query, user }) {
   const [username, favorites] = params;
+  const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
+  const base = route('profile', username) + (favorites ? '/favorites' : '');
+  const filter = favorites ? { favorited: username } : { author: username };
+  // The list starts loading now, alongside the profile, not after it.
+  const listReady = articleList((offset) => api.articles({ ...filter, limit: 10, offset }), pageNo,
+    (n) => (n > 1 ? `${base}?page=${n}` : base));
   let profile;
   try {
     ({ profile } = await api.profile(username));
@@ -15,10 +21,8 @@ export async function page({ params, query, user }) {
     node.dataset.title = 'Not found';
     return node;
   }
-  const pageNo = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
   const mine = user && user.username === profile.username;
-  const base = route('profile', profile.username) + (favorites ? '/favorites' : '');
-  const filter = favorites ? { favorited: profile.username } : { author: profile.username };
+  const list = await listReady;
 
   const node = h('div', { class: 'profile-page' },
     h('div', { class: 'user-info' }, h('div', { class: 'container' },
@@ -33,8 +37,7 @@ export async function page({ params, query, user }) {
         { label: 'My Articles', href: route('profile', profile.username), active: !favorites },
         { label: 'Favorited Articles', href: `${route('profile', profile.username)}/favorites`, active: Boolean(favorites) },
       ]),
-      articleList((offset) => api.articles({ ...filter, limit: 10, offset }), pageNo,
-        (n) => (n > 1 ? `${base}?page=${n}` : base))));
+      list));
   node.dataset.title = profile.username;
   return node;
 }

@@ -1,7 +1,7 @@
 // Settings (#/settings): picture (upload or URL), username, bio, email, new password; sign out.
-import { api, uploadImage, UPLOAD_TYPES } from '../api.js';
+import { api, submissions, uploadImage, UPLOAD_TYPES } from '../api.js';
 import { avatar, busy, clear, errorList, field, h, imageUrl, route } from '../dom.js';
-import { setCurrentUser } from '../session.js';
+import { onUserChange, setCurrentUser } from '../session.js';
 import { flash, navigate } from '../ui.js';
 
 export function page({ user }) {
@@ -26,15 +26,31 @@ export function page({ user }) {
         'Leave empty to keep your current password.'),
       h('button', { type: 'submit', class: 'btn btn-lg btn-primary' }, 'Update Settings')));
 
+  // The page shows the remembered profile at once; when app.js's refresh brings a newer one,
+  // the fields the user has not touched yet take it.
+  const touched = new Set();
+  form.addEventListener('input', (e) => touched.add(e.target.name));
+  onUserChange((fresh) => {
+    if (!form.isConnected || !fresh) return false;
+    for (const name of ['image', 'username', 'bio', 'email']) {
+      const input = form.elements.namedItem(name);
+      if (input && !touched.has(name)) input.value = fresh[name] ?? '';
+    }
+    return true;
+  });
+
   // Uploading stores the picture at once: storage → PUT /api/user {image}.
+  const uploads = submissions();
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     if (!chosen) return;
     errors.clear();
     clear(uploadStatus, `Uploading ${chosen.name}…`);
     try {
+      const key = uploads.key([chosen.name, chosen.size, chosen.type, chosen.lastModified]);
       const url = await busy(form, async () => {
-        const imageUrlToStore = await uploadImage(chosen, 'profile');
+        const imageUrlToStore = await uploadImage(chosen, 'profile', key);
+        uploads.settle();
         const { user: updated } = await api.updateUser({ image: imageUrlToStore });
         setCurrentUser(updated);
         return updated.image;
@@ -43,6 +59,7 @@ export function page({ user }) {
       preview.src = imageUrl(url);
       clear(uploadStatus, 'Picture uploaded and saved.');
     } catch (e) {
+      uploads.settle(e);
       clear(uploadStatus, 'Upload failed.');
       errors.show(e.errors);
     } finally {
