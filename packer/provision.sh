@@ -135,6 +135,8 @@ install_app() {
   install -m 0644 "$artifact_dir/conduit.jar" "$app/conduit.jar"
   install -d -m 0755 "$app/libs"
   install -m 0644 "$artifact_dir"/libs/*.jar "$app/libs/"
+  # The dependency inventory (CycloneDX SBOM written by the Maven build), shipped beside the jar.
+  if [ -f "$artifact_dir/conduit.cdx.json" ]; then install -m 0644 "$artifact_dir/conduit.cdx.json" "$app/"; else log "sbom: none in the artifact dir"; fi
   ln -sfn "$java_home" "$app/jdk"
   own -R root:root "$app"
 

@@ -30,6 +30,7 @@ import conduit.ops.AccessLog;
 import conduit.ops.Drain;
 import conduit.ops.ProcessMetrics;
 import conduit.ops.TierMonitor;
+import conduit.ratelimit.RateLimiter;
 import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
@@ -40,7 +41,10 @@ import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
 import conduit.tag.TagStore;
 import conduit.user.AccountRoutes;
+import conduit.user.AccountSessions;
 import conduit.user.CurrentUserRoutes;
+import conduit.user.IdentifierBackfill;
+import conduit.user.SessionRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
 import conduit.web.ApiDocs;
@@ -48,8 +52,10 @@ import conduit.web.Auth;
 import conduit.web.BodyBudget;
 import conduit.web.EdgeFilter;
 import conduit.web.ErrorHandling;
+import conduit.web.Forwarded;
 import conduit.web.Idempotency;
 import conduit.web.ObservePaths;
+import conduit.web.ApiRoutes;
 import conduit.web.StaticSite;
 import conduit.web.TransportErrors;
 import io.helidon.common.configurable.Resource;
@@ -87,11 +93,12 @@ public final class App implements AutoCloseable {
     private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
     private final Outbox outbox;
+    private final IdentifierBackfill backfill;
     private volatile boolean started;
     private volatile MailRelay relay;
 
     private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
-                HttpRouting.Builder routing, Outbox outbox) {
+                HttpRouting.Builder routing, Outbox outbox, IdentifierBackfill backfill) {
         this.outbox = outbox;
         this.settings = settings;
         this.infra = infra;
@@ -99,6 +106,7 @@ public final class App implements AutoCloseable {
         this.tiers = tiers;
         this.accessLog = accessLog;
         this.routing = routing;
+        this.backfill = backfill;
     }
 
     /** Builds the infrastructure and the features; nothing listens yet. */
@@ -114,7 +122,9 @@ public final class App implements AutoCloseable {
 
             // Mail is written to the outbox in the same transaction as the change that causes it.
             Outbox outbox = new Outbox(db, infra.keys().outboxCipher());
-            UserService users = new UserService(new UserStore(db, infra.keys().emails()), sessions, passwords, views);
+            UserStore userStore = new UserStore(db, infra.keys().emails());
+            RateLimiter limiter = infra.cacheTier().limiter();
+            UserService users = new UserService(userStore, sessions, passwords, views, limiter, settings.accounts());
             ProfileService profiles = new ProfileService(new ProfileStore(db), views);
             TagStore tagStore = new TagStore(db);
             ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
@@ -124,23 +134,27 @@ public final class App implements AutoCloseable {
 
             ProcessMetrics.bindTo(Metrics.globalRegistry().unwrap(io.micrometer.core.instrument.MeterRegistry.class));
             Drain drain = new Drain(settings.edge().drain());
+            Forwarded forwarded = new Forwarded(settings.edge().trustedProxies(), settings.edge().clientAddressHeader());
             AccessLog accessLog = new AccessLog();
             HttpRouting.Builder routing = HttpRouting.builder()
-                    .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain))
+                    .addFilter(new EdgeFilter(settings.edge().corsOrigins(), drain, forwarded))
                     .addFilter(accessLog)
-                    .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
+                    .addFilter(BodyBudget.forHeap(Runtime.getRuntime().maxMemory(), settings.edge().bodyReadTimeout()));
             ErrorHandling.register(routing);
             Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
-            routing.register("/api/users", new AccountRoutes(users, auth, infra.cacheTier().logins(), settings.sessions().absolute(),
-                            idempotency))
-                    .register("/api/user", new CurrentUserRoutes(users, auth))
-                    .register("/api/profiles", new ProfileRoutes(profiles, auth))
-                    .register("/api/articles", new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency),
-                            new CommentRoutes(comments, auth, idempotency))
-                    .register("/api/tags", new TagRoutes(tags, views))
-                    .register("/api/uploads", new UploadRoutes(uploads, auth, idempotency))
-                    .register("/api/images", new ImageRoutes(uploads))
-                    .register(ApiDocs.PATH, new ApiDocs());
+            // Every API prefix through ApiRoutes: HEAD mirrors GET, other methods 405 + Allow.
+            routing.register("/api/users", ApiRoutes.of(new AccountRoutes(users, auth, settings.sessions().absolute(),
+                            idempotency)))
+                    .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, auth),
+                            new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), users, auth)))
+                    .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
+                    .register("/api/articles", ApiRoutes.of(
+                            new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency, limiter),
+                            new CommentRoutes(comments, auth, idempotency, limiter)))
+                    .register("/api/tags", ApiRoutes.of(new TagRoutes(tags, views)))
+                    .register("/api/uploads", ApiRoutes.of(new UploadRoutes(uploads, auth, idempotency, limiter)))
+                    .register("/api/images", ApiRoutes.of(new ImageRoutes(uploads)))
+                    .register(ApiDocs.PATH, ApiRoutes.of(new ApiDocs()));
             if (infra.blobs() instanceof LocalBlobStore local) {
                 routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
@@ -158,7 +172,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, accessLog, routing, outbox);
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, new IdentifierBackfill(userStore));
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -249,6 +263,21 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * Rows of the previous release get their username key (V5, expand) without holding up the
+     * start: a virtual thread, once. A failure is logged; the next start (or {@code backfill}) retries.
+     */
+    private void backfillInBackground() {
+        Thread.ofVirtual().name("username-key-backfill").start(() -> {
+            try {
+                backfill.run();
+            } catch (RuntimeException e) {
+                System.getLogger(App.class.getName()).log(System.Logger.Level.WARNING,
+                        "username key backfill stopped; it runs again at the next start", e);
+            }
+        });
+    }
+
     private HealthCheckResponse instanceHealth() {
         boolean alive = tiers.alive(WEDGED_AFTER_MILLIS);
         return HealthCheckResponse.builder().status(started && alive)
@@ -272,6 +301,7 @@ public final class App implements AutoCloseable {
             app.started = server.isRunning();
             if (app.started) {
                 app.startMail(server.port());
+                app.backfillInBackground();
             }
             return new Running(app, server);
         } catch (RuntimeException e) {

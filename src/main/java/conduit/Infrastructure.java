@@ -27,6 +27,11 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
         CacheTier cacheTier = null;
         KeyTier keys = null;
         try {
+            // Something will live in the data directory (database, key file or files): private from the start.
+            boolean local = settings.db().embedded() || aws.kmsKeyId() == null || aws.s3Bucket() == null;
+            if (local) {
+                DataDirectory.prepare(settings.dataDir());
+            }
             try {
                 data = DataTier.start(settings.db(), secret, migrationSecret);
             } finally {
@@ -34,9 +39,12 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
                     migrationSecret.close();
                 }
             }
+            if (local) {
+                DataDirectory.tightenFiles(settings.dataDir());
+            }
             var db = data.database();
             cacheTier = CacheTier.start(settings.redis(), RedisAuth.token(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
-                    settings.logins(), (since, loader) -> {
+                    settings.limits(), (since, loader) -> {
                         var loaded = db.readFreshSince(since, loader);
                         return new ViewCache.Loaded(loaded.value(), loaded.fresh());
                     });

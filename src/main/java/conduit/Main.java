@@ -6,6 +6,8 @@ import java.security.Security;
 
 import conduit.ops.KeepLogsLogManager;
 import conduit.user.EmailReencryption;
+import conduit.user.IdentifierBackfill;
+import conduit.user.UserStore;
 import io.helidon.logging.common.LogConfig;
 
 /** Entry point: read the environment, start the app, say where it listens. */
@@ -46,7 +48,9 @@ public final class Main {
 
     /**
      * One-off operations with the same configuration as the server:
-     * {@code reencrypt} re-encrypts every stored email under the current key (rotation);
+     * {@code reencrypt} re-encrypts every stored email under the current key (rotation) and
+     * rewrites its blind index under the current normalisation; {@code backfill} gives every
+     * account written by an earlier release its username key (run after an instance refresh);
      * {@code verify} checks a database (a restored backup, say) without changing it.
      */
     private static int command(String[] args, Settings settings) {
@@ -55,8 +59,17 @@ public final class Main {
         if (name.equals("verify")) {
             return conduit.backup.VerifyCommand.run(settings, java.util.List.of(args).subList(1, args.length), System.out, System.err);
         }
+        if (name.equals("backfill")) {
+            try (Infrastructure infra = Infrastructure.start(settings)) {
+                IdentifierBackfill.Result result = new IdentifierBackfill(new UserStore(infra.data().database(),
+                        infra.keys().emails())).run();
+                log.log(Level.INFO, "backfill: " + result.keyed() + " rows keyed, " + result.clashes()
+                        + " look-alike rows left without a key (logged by id)");
+                return 0;
+            }
+        }
         if (!name.equals("reencrypt")) {
-            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, verify");
+            log.log(Level.ERROR, "unknown command '" + name + "'; known: reencrypt, backfill, verify");
             return 2;
         }
         try (Infrastructure infra = Infrastructure.start(settings)) {

@@ -9,9 +9,11 @@ import java.util.Objects;
 import java.util.Set;
 
 import conduit.db.DbSettings;
-import conduit.ratelimit.LoginLimiter;
+import conduit.ratelimit.RateLimits;
 import conduit.redis.RedisSettings;
 import conduit.session.SessionPolicy;
+import conduit.user.AccountPolicy;
+import conduit.web.Cidr;
 
 /**
  * Everything the app reads from its environment (12-factor). With nothing set, every tier has an
@@ -27,13 +29,17 @@ import conduit.session.SessionPolicy;
  * @param sessions    session lifetimes ({@code SESSION_IDLE_MINUTES}, {@code SESSION_MAX_HOURS})
  * @param redis       sessions, query cache and rate limits in Redis ({@code REDIS_URL}), or null for in-process
  * @param cacheTtl    how long a cached public read may live at most ({@code CACHE_TTL_MS}; 0 turns caching off)
- * @param logins      login attempts allowed per account and per address ({@code LOGIN_LIMIT_*})
- * @param edge        drain, TLS and CORS: how the instance meets the load balancer and browsers
+ * @param limits      rate limits and quotas ({@code SIGNUP_LIMIT_*}, {@code LOGIN_LIMIT_*}, {@code WRITE_LIMIT_*},
+ *                    {@code UPLOAD_QUOTA_*})
+ * @param accounts    re-authentication window and password list check ({@code SUDO_MINUTES}, {@code PASSWORD_LIST_CHECK})
+ * @param edge        drain, TLS, CORS, trusted proxies and body deadline: how the instance meets the load
+ *                    balancer and browsers
  * @param aws         S3, KMS and Secrets Manager; every field null means the embedded equivalent
  * @param mail        how mail leaves: files in the data directory, or Amazon SES
  */
 public record Settings(String host, int port, int observePort, Path dataDir, DbSettings db, SessionPolicy sessions,
-                       RedisSettings redis, Duration cacheTtl, LoginLimiter.Limits logins, Edge edge, Aws aws, Mail mail) {
+                       RedisSettings redis, Duration cacheTtl, RateLimits limits, AccountPolicy accounts, Edge edge,
+                       Aws aws, Mail mail) {
 
     public Settings {
         require(host != null && !host.isBlank(), "HOST must not be blank");
@@ -44,7 +50,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(sessions, "sessions");
         require(cacheTtl != null && !cacheTtl.isNegative(), "CACHE_TTL_MS must be >= 0");
-        Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(aws, "aws");
         Objects.requireNonNull(mail, "mail");
@@ -208,14 +215,26 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
      * @param tlsKeystore   a PKCS#12 key store to serve HTTPS from ({@code TLS_KEYSTORE}); null for plain HTTP
      * @param tlsPassword   its password ({@code TLS_KEYSTORE_PASSWORD})
      * @param corsOrigins   browser origins allowed to call the API ({@code CORS_ORIGINS}, comma-separated, or *)
+     * @param trustedProxies peers whose forwarding headers are believed ({@code TRUSTED_PROXY_CIDRS}; the AMI
+     *                      sets the VPC's); empty: every peer is the client
+     * @param clientAddressHeader the header a trusted proxy names the client in ({@code CLIENT_ADDRESS_HEADER};
+     *                      {@code x-viewer-ip} behind the stack's CloudFront); null: {@code X-Forwarded-For}
+     * @param bodyReadTimeout a request body must have arrived this long after the handler asks for it
+     *                      ({@code BODY_READ_TIMEOUT_SECONDS}, default 10), else 408
      */
-    public record Edge(Duration drain, Duration grace, Path tlsKeystore, String tlsPassword, Set<String> corsOrigins) {
+    public record Edge(Duration drain, Duration grace, Path tlsKeystore, String tlsPassword, Set<String> corsOrigins,
+                       List<Cidr> trustedProxies, String clientAddressHeader, Duration bodyReadTimeout) {
         public static final Edge DEFAULT = builder().build();
 
         public Edge {
             require(drain != null && !drain.isNegative(), "DRAIN_SECONDS must be >= 0");
             require(grace != null && !grace.isNegative(), "SHUTDOWN_GRACE_SECONDS must be >= 0");
+            require(bodyReadTimeout != null && !bodyReadTimeout.isNegative() && !bodyReadTimeout.isZero(),
+                    "BODY_READ_TIMEOUT_SECONDS must be >= 1");
+            require(clientAddressHeader == null || clientAddressHeader.matches("[A-Za-z0-9-]{1,64}"),
+                    "CLIENT_ADDRESS_HEADER must be a header name, got '" + clientAddressHeader + "'");
             corsOrigins = Set.copyOf(corsOrigins);
+            trustedProxies = List.copyOf(trustedProxies);
         }
 
         public static Builder builder() {
@@ -223,16 +242,23 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         }
 
         public Builder toBuilder() {
-            return new Builder().drain(drain).grace(grace).tls(tlsKeystore, tlsPassword).corsOrigins(corsOrigins);
+            return new Builder().drain(drain).grace(grace).tls(tlsKeystore, tlsPassword).corsOrigins(corsOrigins)
+                    .trustedProxies(trustedProxies).clientAddressHeader(clientAddressHeader).bodyReadTimeout(bodyReadTimeout);
         }
 
-        /** Named setters over the defaults: 10 s drain, 20 s grace, plain HTTP, no CORS. */
+        /**
+         * Named setters over the defaults: 10 s drain, 20 s grace, plain HTTP, no CORS, no trusted
+         * proxy, 10 s to receive a body.
+         */
         public static final class Builder {
             private Duration drain = Duration.ofSeconds(10);
             private Duration grace = Duration.ofSeconds(20);
             private Path tlsKeystore;
             private String tlsPassword;
             private Set<String> corsOrigins = Set.of();
+            private List<Cidr> trustedProxies = List.of();
+            private String clientAddressHeader;
+            private Duration bodyReadTimeout = Duration.ofSeconds(10);
 
             public Builder drain(Duration value) {
                 drain = value;
@@ -255,8 +281,24 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                 return this;
             }
 
+            public Builder trustedProxies(List<Cidr> value) {
+                trustedProxies = value;
+                return this;
+            }
+
+            public Builder clientAddressHeader(String value) {
+                clientAddressHeader = value;
+                return this;
+            }
+
+            public Builder bodyReadTimeout(Duration value) {
+                bodyReadTimeout = value;
+                return this;
+            }
+
             public Edge build() {
-                return new Edge(drain, grace, tlsKeystore, tlsPassword, corsOrigins);
+                return new Edge(drain, grace, tlsKeystore, tlsPassword, corsOrigins, trustedProxies, clientAddressHeader,
+                        bodyReadTimeout);
             }
         }
     }
@@ -273,19 +315,52 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                         env.hours("SESSION_MAX_HOURS", SessionPolicy.DEFAULT.absolute())))
                 .redis(redis(env))
                 .cacheTtl(env.millis("CACHE_TTL_MS", Duration.ofSeconds(30)))
-                .logins(new LoginLimiter.Limits(
-                        env.integer("LOGIN_LIMIT_PER_ACCOUNT", LoginLimiter.Limits.DEFAULT.perAccount()),
-                        env.integer("LOGIN_LIMIT_PER_ADDRESS", LoginLimiter.Limits.DEFAULT.perAddress()),
-                        env.seconds("LOGIN_LIMIT_WINDOW_SECONDS", LoginLimiter.Limits.DEFAULT.window())))
+                .limits(limits(env))
+                .accounts(new AccountPolicy(env.minutes("SUDO_MINUTES", AccountPolicy.DEFAULT.sudo()),
+                        env.bool("PASSWORD_LIST_CHECK", AccountPolicy.DEFAULT.passwordListCheck())))
                 .edge(Edge.builder()
                         .drain(env.seconds("DRAIN_SECONDS", Edge.DEFAULT.drain()))
                         .grace(env.seconds("SHUTDOWN_GRACE_SECONDS", Edge.DEFAULT.grace()))
                         .tls(env.path("TLS_KEYSTORE"), env.text("TLS_KEYSTORE_PASSWORD"))
                         .corsOrigins(Set.copyOf(env.list("CORS_ORIGINS")))
+                        .trustedProxies(env.list("TRUSTED_PROXY_CIDRS").stream().map(cidr -> {
+                            try {
+                                return Cidr.parse(cidr);
+                            } catch (IllegalArgumentException e) {
+                                throw new IllegalArgumentException("TRUSTED_PROXY_CIDRS: " + e.getMessage(), e);
+                            }
+                        }).toList())
+                        .clientAddressHeader(env.text("CLIENT_ADDRESS_HEADER"))
+                        .bodyReadTimeout(env.seconds("BODY_READ_TIMEOUT_SECONDS", Edge.DEFAULT.bodyReadTimeout()))
                         .build())
                 .aws(Aws.from(env))
                 .mail(Mail.from(env));
         return settings.build();
+    }
+
+    /** Every rate limit and quota: a count per window each, the defaults unless set. */
+    private static RateLimits limits(Env env) {
+        RateLimits d = RateLimits.DEFAULT;
+        Duration loginWindow = env.seconds("LOGIN_LIMIT_WINDOW_SECONDS", d.loginPerAccount().window());
+        long uploadMib = env.integer("UPLOAD_QUOTA_MB_PER_DAY", (int) (d.uploadKibPerUser().count() / 1024));
+        require(uploadMib >= 5, "UPLOAD_QUOTA_MB_PER_DAY must be >= 5 (one image may be 5 MiB)");
+        return RateLimits.builder()
+                .signupPerAddress(rate(env, "SIGNUP_LIMIT_PER_ADDRESS", d.signupPerAddress().count(),
+                        env.seconds("SIGNUP_LIMIT_WINDOW_SECONDS", d.signupPerAddress().window())))
+                .loginPerAccount(rate(env, "LOGIN_LIMIT_PER_ACCOUNT", d.loginPerAccount().count(), loginWindow))
+                .loginPerAddress(rate(env, "LOGIN_LIMIT_PER_ADDRESS", d.loginPerAddress().count(), loginWindow))
+                .writesPerUser(rate(env, "WRITE_LIMIT_PER_USER", d.writesPerUser().count(),
+                        env.seconds("WRITE_LIMIT_WINDOW_SECONDS", d.writesPerUser().window())))
+                .uploadsPerUser(rate(env, "UPLOAD_QUOTA_FILES_PER_DAY", d.uploadsPerUser().count(), Duration.ofDays(1)))
+                .uploadKibPerUser(new RateLimits.Rate(uploadMib * 1024, Duration.ofDays(1)))
+                .build();
+    }
+
+    private static RateLimits.Rate rate(Env env, String name, long fallback, Duration window) {
+        int count = env.integer(name, (int) fallback);
+        require(count >= 1, name + " must be >= 1, got " + count);
+        require(!window.isZero() && !window.isNegative(), "the window of " + name + " must be >= 1 s");
+        return new RateLimits.Rate(count, window);
     }
 
     private static DbSettings mysql(Env env) {
@@ -339,7 +414,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
 
     public Builder toBuilder() {
         return new Builder(dataDir).host(host).port(port).observePort(observePort).db(db).sessions(sessions).redis(redis)
-                .cacheTtl(cacheTtl).logins(logins).edge(edge).aws(aws).mail(mail);
+                .cacheTtl(cacheTtl).limits(limits).accounts(accounts).edge(edge).aws(aws).mail(mail);
     }
 
     /** The same settings listening on free loopback ports with data under the given directory (tests). */
@@ -370,7 +445,8 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         private SessionPolicy sessions = SessionPolicy.DEFAULT;
         private RedisSettings redis;
         private Duration cacheTtl = Duration.ofSeconds(30);
-        private LoginLimiter.Limits logins = LoginLimiter.Limits.DEFAULT;
+        private RateLimits limits = RateLimits.DEFAULT;
+        private AccountPolicy accounts = AccountPolicy.DEFAULT;
         private Edge edge = Edge.DEFAULT;
         private Aws aws = Aws.NONE;
         private Mail mail = Mail.FILES;
@@ -424,8 +500,13 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
             return this;
         }
 
-        public Builder logins(LoginLimiter.Limits value) {
-            logins = value;
+        public Builder limits(RateLimits value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder accounts(AccountPolicy value) {
+            accounts = value;
             return this;
         }
 
@@ -446,7 +527,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
 
         public Settings build() {
             return new Settings(host, port, observePort, dataDir, db == null ? DbSettings.embedded(dataDir) : db, sessions,
-                    redis, cacheTtl, logins, edge, aws, mail);
+                    redis, cacheTtl, limits, accounts, edge, aws, mail);
         }
     }
 

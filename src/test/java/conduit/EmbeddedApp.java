@@ -9,15 +9,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The app on embedded defaults, started the way Main starts it (the production server set-up,
  * not a test harness's), once per test class, on a free loopback port with a fresh data
- * directory. Register it as a static field:
+ * directory, with the limits that tests of other features would trip raised ({@link Stack#relaxedLimits}). Register it as a static field:
  * {@code @RegisterExtension static final EmbeddedApp APP = new EmbeddedApp();}
  */
 public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
+    private final java.util.function.UnaryOperator<Settings> customise;
     private App.Running running;
+
+    public EmbeddedApp() {
+        this(s -> s);
+    }
+
+    /** With settings changed by name: {@code new EmbeddedApp(s -> s.toBuilder().cacheTtl(ZERO).build())}. */
+    public EmbeddedApp(java.util.function.UnaryOperator<Settings> customise) {
+        this.customise = customise;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = App.start(Settings.embedded(Stack.tempDir()));
+        running = App.start(customise.apply(Stack.relaxedLimits(Settings.embedded(Stack.tempDir()))));
+    }
+
+    /** The running app (its settings, ports). */
+    public App.Running running() {
+        return running;
     }
 
     @Override

@@ -47,8 +47,8 @@ public final class Stack {
      */
     public static Settings mysqlSettings(Duration readYourWrites, Duration maxLag) {
         Settings fromEnv = Settings.fromEnvironment(System.getenv());
-        Settings settings = fromEnv.toBuilder().db(fromEnv.db().withReplicaBounds(readYourWrites, maxLag)).redis(null)
-                .cacheTtl(Duration.ZERO).build().onFreeLoopbackPort(SHARED_DATA_DIR);
+        Settings settings = relaxedLimits(fromEnv.toBuilder().db(fromEnv.db().withReplicaBounds(readYourWrites, maxLag))
+                .redis(null).cacheTtl(Duration.ZERO).build().onFreeLoopbackPort(SHARED_DATA_DIR));
         String moto = System.getenv("MOTO_ENDPOINT");
         if (moto == null || moto.isBlank()) {
             return settings;
@@ -78,7 +78,23 @@ public final class Stack {
 
     /** Embedded database, the stack's standalone Redis: for tests of the cache tier alone. */
     public static Settings redisSettings() {
-        return Settings.embedded(tempDir()).toBuilder().redis(standaloneRedis()).build();
+        return relaxedLimits(Settings.embedded(tempDir()).toBuilder().redis(standaloneRedis()).build());
+    }
+
+    /**
+     * The settings with three limits raised out of the way of tests of other features: the
+     * per-address sign-up and login limits (every test user comes from 127.0.0.1, as the
+     * conformance suite's do) and the per-user write limit (load and rotation tests write as fast
+     * as they can with one token). The per-account login limit, the upload quota and every other
+     * rule stay as configured; the limits' own tests ({@code ratelimit.RateLimitTest}) run on the
+     * defaults.
+     */
+    public static Settings relaxedLimits(Settings settings) {
+        return settings.toBuilder().limits(settings.limits().toBuilder()
+                .signupPerAddress(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
+                .loginPerAddress(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
+                .writesPerUser(new conduit.ratelimit.RateLimits.Rate(100_000, Duration.ofMinutes(1)))
+                .build()).build();
     }
 
     /** The stack's standalone Redis (REDIS_URL), even when cluster nodes are in the environment too. */

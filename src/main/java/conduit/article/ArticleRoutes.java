@@ -2,6 +2,7 @@ package conduit.article;
 
 import conduit.common.Change;
 import conduit.common.Page;
+import conduit.ratelimit.RateLimiter;
 import conduit.web.Auth;
 import conduit.web.Idempotency;
 import conduit.web.JsonBody;
@@ -12,18 +13,30 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Mounted at {@code /api/articles}: lists, the feed, single articles and favourites. */
+/**
+ * Mounted at {@code /api/articles}: lists, the feed, single articles and favourites. Every write
+ * counts against the author's write limit ({@code WRITE_LIMIT_PER_USER}).
+ */
 public final class ArticleRoutes implements HttpService {
     private final ArticleService articles;
     private final ArticleViews views;
     private final Auth auth;
     private final Idempotency idempotency;
+    private final RateLimiter limiter;
 
-    public ArticleRoutes(ArticleService articles, ArticleViews views, Auth auth, Idempotency idempotency) {
+    public ArticleRoutes(ArticleService articles, ArticleViews views, Auth auth, Idempotency idempotency, RateLimiter limiter) {
         this.articles = articles;
         this.views = views;
         this.auth = auth;
         this.idempotency = idempotency;
+        this.limiter = limiter;
+    }
+
+    /** The signed-in writer, after their write limit allows one more. */
+    private long writer(ServerRequest req) {
+        long me = auth.required(req).userId();
+        limiter.write(me);
+        return me;
     }
 
     @Override
@@ -51,7 +64,7 @@ public final class ArticleRoutes implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         JsonBody body = JsonBody.read(req, "article");
         ArticleService.Draft draft = new ArticleService.Draft(body.string("title"), body.string("description"),
                 body.string("body"), body.strings("tagList", ArticleService.MAX_TAGS));
@@ -64,7 +77,7 @@ public final class ArticleRoutes implements HttpService {
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         JsonBody body = JsonBody.read(req, "article");
         ArticleService.Edit edit = new ArticleService.Edit(body.stringChange("title"), body.stringChange("description"),
                 body.stringChange("body"),
@@ -73,18 +86,18 @@ public final class ArticleRoutes implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         articles.delete(me, Params.path(req, "slug"));
         Responses.noContent(res);
     }
 
     private void favorite(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         Responses.ok(res, ArticleJson.single(articles.favorite(me, Params.path(req, "slug"))));
     }
 
     private void unfavorite(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         Responses.ok(res, ArticleJson.single(articles.unfavorite(me, Params.path(req, "slug"))));
     }
 }

@@ -3,6 +3,8 @@ package conduit.blob;
 import java.util.Map;
 
 import conduit.common.Clock;
+import conduit.ops.Audit;
+import conduit.ratelimit.RateLimiter;
 import conduit.web.Auth;
 import conduit.web.Idempotency;
 import conduit.web.JsonBody;
@@ -13,7 +15,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Mounted at {@code /api/uploads}: {@code POST} (signed in) grants one image upload straight to storage. */
+/**
+ * Mounted at {@code /api/uploads}: {@code POST} (signed in) grants one image upload straight to
+ * storage, within the user's write limit and daily quota of files and bytes.
+ */
 public final class UploadRoutes implements HttpService {
 
     /** The answer to {@code POST /api/uploads}. */
@@ -28,11 +33,13 @@ public final class UploadRoutes implements HttpService {
     private final UploadService uploads;
     private final Auth auth;
     private final Idempotency idempotency;
+    private final RateLimiter limiter;
 
-    public UploadRoutes(UploadService uploads, Auth auth, Idempotency idempotency) {
+    public UploadRoutes(UploadService uploads, Auth auth, Idempotency idempotency, RateLimiter limiter) {
         this.uploads = uploads;
         this.auth = auth;
         this.idempotency = idempotency;
+        this.limiter = limiter;
     }
 
     @Override
@@ -42,12 +49,17 @@ public final class UploadRoutes implements HttpService {
 
     private void start(ServerRequest req, ServerResponse res) {
         Caller caller = auth.required(req);
+        limiter.write(caller.userId());
         // Upload requests are a few fields: a small body limit.
         JsonBody body = JsonBody.read(req, "upload", 4096);
         String type = body.string("contentType");
         Long length = body.integer("contentLength");
         String purpose = body.string("purpose");
-        idempotency.create(req, res, "user:" + caller.userId(), body.raw(),
-                requestKey -> Idempotency.created(UploadView.of(uploads.start(caller.userId(), type, length, purpose))));
+        idempotency.create(req, res, "user:" + caller.userId(), body.raw(), requestKey -> {
+            UploadService.Upload upload = uploads.start(caller.userId(), type, length, purpose,
+                    bytes -> limiter.upload(caller.userId(), bytes));
+            Audit.info("upload.granted", caller.userId(), "key", upload.key(), "bytes", length, "contentType", type);
+            return Idempotency.created(UploadView.of(upload));
+        });
     }
 }

@@ -63,8 +63,11 @@ public final class UploadService {
     public record Upload(String key, PresignedPut put, String imageUrl, Instant expiresAt) {
     }
 
-    /** Checks the request and signs an upload of it into the user's own prefix. */
-    public Upload start(long userId, String contentType, Long contentLength, String purpose) {
+    /**
+     * Checks the request and signs an upload of it into the user's own prefix. {@code quota} is
+     * charged with the length once the request is valid (it throws when the quota is spent).
+     */
+    public Upload start(long userId, String contentType, Long contentLength, String purpose, java.util.function.LongConsumer quota) {
         String type = contentType == null ? null : contentType.trim().toLowerCase(Locale.ROOT);
         if (type == null || type.isEmpty()) {
             throw Failure.blank("contentType");
@@ -85,6 +88,7 @@ public final class UploadService {
         if (!PURPOSES.contains(purpose)) {
             throw Failure.invalid("purpose", "must be profile or article");
         }
+        quota.accept(contentLength);
         String key = newKey(userId, purpose, extension);
         Instant expiresAt = Instant.now().plus(uploadTtl);
         PresignedPut put = blobs.presignPut(key, type, contentLength, uploadTtl);

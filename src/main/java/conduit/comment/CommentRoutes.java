@@ -6,6 +6,7 @@ import java.util.Map;
 import conduit.common.Clock;
 import conduit.common.Page;
 import conduit.profile.Profile;
+import conduit.ratelimit.RateLimiter;
 import conduit.web.Auth;
 import conduit.web.Idempotency;
 import conduit.web.JsonBody;
@@ -20,6 +21,7 @@ import io.helidon.webserver.http.ServerResponse;
  * Mounted at {@code /api/articles} (beside the articles' own routes): {@code /{slug}/comments}.
  * Not at {@code /api/articles/{slug}/comments}: Helidon 4.5 reports a wrong route template for
  * a mount point with a path parameter, and the template names the route in logs and metrics.
+ * Adding and deleting count against the author's write limit ({@code WRITE_LIMIT_PER_USER}).
  */
 public final class CommentRoutes implements HttpService {
 
@@ -33,11 +35,20 @@ public final class CommentRoutes implements HttpService {
     private final CommentService comments;
     private final Auth auth;
     private final Idempotency idempotency;
+    private final RateLimiter limiter;
 
-    public CommentRoutes(CommentService comments, Auth auth, Idempotency idempotency) {
+    public CommentRoutes(CommentService comments, Auth auth, Idempotency idempotency, RateLimiter limiter) {
         this.comments = comments;
         this.auth = auth;
         this.idempotency = idempotency;
+        this.limiter = limiter;
+    }
+
+    /** The signed-in writer, after their write limit allows one more. */
+    private long writer(ServerRequest req) {
+        long me = auth.required(req).userId();
+        limiter.write(me);
+        return me;
     }
 
     @Override
@@ -55,7 +66,7 @@ public final class CommentRoutes implements HttpService {
     }
 
     private void add(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         JsonBody body = JsonBody.read(req, "comment");
         String slug = Params.path(req, "slug");
         String text = body.string("body");
@@ -65,7 +76,7 @@ public final class CommentRoutes implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        long me = auth.required(req).userId();
+        long me = writer(req);
         comments.delete(me, Params.path(req, "slug"), Params.path(req, "id"));
         Responses.noContent(res);
     }

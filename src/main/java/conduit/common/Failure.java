@@ -11,7 +11,10 @@ import java.util.Map;
 public final class Failure extends RuntimeException {
 
     /** What went wrong, in the caller's terms. */
-    public enum Kind { MALFORMED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, INVALID, RATE_LIMITED, UNAVAILABLE }
+    public enum Kind {
+        MALFORMED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, TIMEOUT, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID,
+        RATE_LIMITED, UNAVAILABLE
+    }
 
     private final Kind kind;
     private final Map<String, List<String>> errors;
@@ -81,8 +84,9 @@ public final class Failure extends RuntimeException {
         return new Failure(Kind.CONFLICT, field, message, 1, null);
     }
 
-    public static Failure rateLimited(long retryAfterSeconds) {
-        return new Failure(Kind.RATE_LIMITED, "login", "too many attempts, retry in " + retryAfterSeconds + " s",
+    /** 429 + Retry-After: a rate limit or quota, named by {@code field} (login, signup, writes, uploads). */
+    public static Failure rateLimited(String field, long retryAfterSeconds) {
+        return new Failure(Kind.RATE_LIMITED, field, "too many attempts, retry in " + retryAfterSeconds + " s",
                 retryAfterSeconds, null);
     }
 

@@ -4,11 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import conduit.common.Identifiers;
 
 /**
  * A keyed blind index: HMAC-SHA256 of a normalised value, as 64 hex characters (a
@@ -62,9 +63,14 @@ public final class BlindIndex {
         }
     }
 
-    /** The index of an e-mail address: trimmed and lower-cased, so lookups ignore case. */
+    /** The index of an e-mail address under its comparison key ({@link Identifiers#emailKey}): look-ups ignore case and compatibility forms. */
     public String email(String email) {
-        return of(normaliseEmail(email));
+        return of(Identifiers.emailKey(email));
+    }
+
+    /** The index an e-mail address had before {@link Identifiers} (trimmed, lower-cased): rows of earlier releases. */
+    public String legacyEmail(String email) {
+        return of(Identifiers.legacyEmailKey(email));
     }
 
     /** The index of an already normalised value. */
@@ -89,9 +95,5 @@ public final class BlindIndex {
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
         }
-    }
-
-    public static String normaliseEmail(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
     }
 }

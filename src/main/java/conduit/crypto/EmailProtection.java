@@ -47,6 +47,16 @@ public final class EmailProtection {
         return index.email(email);
     }
 
+    /**
+     * The blind index the email had under the earlier normalisation. It differs from
+     * {@link #index} only for addresses that NFKC or case folding change beyond ASCII lower case;
+     * look-ups try both until {@code reencrypt} has rewritten every row (the contract release
+     * drops this).
+     */
+    public String legacyIndex(String email) {
+        return index.legacyEmail(email);
+    }
+
     private static Map<String, String> row(long userId) {
         return Map.of("userId", Long.toString(userId));
     }

@@ -12,11 +12,14 @@ public final class KeyTier implements AutoCloseable {
     private final KeyProvider provider;
     private final EmailProtection emails;
     private final BlindIndex requestKeys;
+    private final WrappedKeyStore wrappedKeys;
+    private BlindIndex sessionIds;
 
-    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys) {
+    private KeyTier(KeyProvider provider, EmailProtection emails, BlindIndex requestKeys, WrappedKeyStore wrappedKeys) {
         this.provider = provider;
         this.emails = emails;
         this.requestKeys = requestKeys;
+        this.wrappedKeys = wrappedKeys;
     }
 
     /** @param kmsKeyId null for the local key file; @param kmsEndpoint null for the real KMS */
@@ -24,7 +27,7 @@ public final class KeyTier implements AutoCloseable {
         KeyProvider provider = kmsKeyId == null ? LocalKeyProvider.open(dataDir) : KmsKeyProvider.create(kmsKeyId, kmsEndpoint);
         try {
             return new KeyTier(provider, EmailProtection.create(provider, wrappedKeys, KeyCachePolicy.DEFAULT),
-                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"));
+                    BlindIndex.load(provider, wrappedKeys, "requests.idempotency"), wrappedKeys);
         } catch (DecryptionFailedException e) {
             provider.close();
             throw new IllegalStateException("The database's keys were wrapped by another master key than this "
@@ -56,6 +59,16 @@ public final class KeyTier implements AutoCloseable {
      */
     public BlindIndex requestKeys() {
         return requestKeys;
+    }
+
+    /** The key that turns a session's token hash into the opaque id its owner sees in the session list. */
+    public synchronized BlindIndex sessionIds() {
+        // On first use, not at start: `verify` opens a KeyTier over a read-only key store, and a
+        // backup taken before this key existed must not look damaged for lacking it.
+        if (sessionIds == null) {
+            sessionIds = BlindIndex.load(provider, wrappedKeys, "sessions.public-id");
+        }
+        return sessionIds;
     }
 
     @Override

@@ -3,6 +3,7 @@ package conduit.ops;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 import java.util.regex.Pattern;
@@ -10,9 +11,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
- * One JSON object per line (time, level, logger, message, requestId, and an access log's fields),
- * as the CloudWatch agent and journald want it. Messages pass through {@link #redact} so that an
- * email address or a session token that slipped into an exception message never reaches a log.
+ * One JSON object per line (time, level, logger, message, and the request's id, client address
+ * and user id when it has them; an access line's or audit event's own fields), as the CloudWatch
+ * agent and journald want it. Messages pass through {@link #redact} so that an email address or a
+ * session token that slipped into an exception message never reaches a log.
  */
 public final class JsonLogFormatter extends Formatter {
     private static final Pattern EMAIL = Pattern.compile("[^\\s'\"<>@,;:]+@[^\\s'\"<>@,;:]+\\.[^\\s'\"<>@,;:]+");
@@ -28,18 +30,36 @@ public final class JsonLogFormatter extends Formatter {
         field(out, "logger", record.getLoggerName());
         Object[] params = record.getParameters();
         String requestId = RequestContext.requestId();
-        if (params != null && params.length == 1 && params[0] instanceof AccessLog.Entry access) {
+        long userId = RequestContext.userId();
+        Object only = params != null && params.length == 1 ? params[0] : null;
+        if (only instanceof AccessLog.Entry access) {
             field(out, "message", access.method() + " " + access.route() + " " + access.status());
             requestId = access.requestId();
             field(out, "method", access.method());
             field(out, "route", access.route());
             out.append(",\"status\":").append(access.status());
             out.append(",\"durationMs\":").append(access.durationMillis());
+        } else if (only instanceof Audit.Event event) {
+            field(out, "message", event.name());
+            field(out, "event", event.name());
+            if (event.userId() > 0) {
+                userId = event.userId();
+            }
+            for (Map.Entry<String, Object> detail : event.details().entrySet()) {
+                value(out, detail.getKey(), detail.getValue());
+            }
         } else {
             field(out, "message", redact(formatMessage(record)));
         }
         if (requestId != null) {
             field(out, "requestId", requestId);
+        }
+        String clientAddress = RequestContext.clientAddress();
+        if (clientAddress != null) {
+            field(out, "clientAddress", clientAddress);
+        }
+        if (userId > 0) {
+            out.append(",\"userId\":").append(userId);
         }
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
@@ -56,6 +76,15 @@ public final class JsonLogFormatter extends Formatter {
         }
         String masked = EMAIL.matcher(text).replaceAll("[email]");
         return TOKEN.matcher(masked).replaceAll("[token]");
+    }
+
+    /** Numbers and booleans as JSON values; anything else as redacted text. */
+    private static void value(StringBuilder out, String name, Object value) {
+        if (value instanceof Number || value instanceof Boolean) {
+            out.append(",\"").append(name).append("\":").append(value);
+        } else {
+            field(out, name, value == null ? null : redact(value.toString()));
+        }
     }
 
     private static void field(StringBuilder out, String name, String value) {

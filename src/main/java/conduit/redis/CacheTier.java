@@ -6,7 +6,8 @@ import java.util.Map;
 import conduit.cache.ViewCache;
 import conduit.crypto.BlindIndex;
 import conduit.idempotency.IdempotencyRecords;
-import conduit.ratelimit.LoginLimiter;
+import conduit.ratelimit.RateLimiter;
+import conduit.ratelimit.RateLimits;
 import conduit.secrets.SecretValue;
 import conduit.session.MeteredSessionStore;
 import conduit.session.SessionPolicy;
@@ -18,8 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The state that makes instances interchangeable: sessions, the query cache and login rate
- * limits. In Redis when configured (shared by every instance), else in this process.
+ * The state that makes instances interchangeable: sessions, the query cache and rate limits. In Redis when configured (shared by every instance), else in this process.
  */
 public final class CacheTier implements AutoCloseable {
     /** The in-process cache's share of the heap (the production heap is 96 MB; the live set ~25 MB). */
@@ -28,24 +28,24 @@ public final class CacheTier implements AutoCloseable {
     private final TierBreaker breaker;
     private final SessionStore sessions;
     private final ViewCache cache;
-    private final LoginLimiter logins;
+    private final RateLimiter limiter;
 
-    private CacheTier(UnifiedJedis redis, TierBreaker breaker, SessionStore sessions, ViewCache cache, LoginLimiter logins) {
+    private CacheTier(UnifiedJedis redis, TierBreaker breaker, SessionStore sessions, ViewCache cache, RateLimiter limiter) {
         this.redis = redis;
         this.breaker = breaker;
         this.sessions = new MeteredSessionStore(sessions);
         this.cache = cache;
-        this.logins = logins;
+        this.limiter = limiter;
     }
 
     /** @param rotatingToken Redis's AUTH token from a secret, or null for the settings' own */
     public static CacheTier start(RedisSettings settings, SecretValue rotatingToken, SessionPolicy policy, Duration cacheTtl,
-                                  LoginLimiter.Limits limits, ViewCache.FreshLoader fresh) {
+                                  RateLimits limits, ViewCache.FreshLoader fresh) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
             return new CacheTier(null, null, Sessions.inMemory(policy, System::currentTimeMillis),
                     caching ? ViewCache.local(LOCAL_CACHE_BYTES, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
-                    LoginLimiter.local(limits));
+                    RateLimiter.local(limits));
         }
         // No connection is made here: the app starts while Redis is down and recovers when it returns.
         UnifiedJedis redis = RedisConnector.connect(settings, rotatingToken);
@@ -54,7 +54,7 @@ public final class CacheTier implements AutoCloseable {
         TierBreaker breaker = new TierBreaker("redis", CacheTier::redisDown, settings.timeout().dividedBy(2));
         return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, policy, System::currentTimeMillis),
                 caching ? ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
-                LoginLimiter.redis(redis, breaker, limits));
+                RateLimiter.redis(redis, breaker, limits));
     }
 
     /** Redis itself is in trouble (unreachable, timing out, failing over), not a bad command. */
@@ -81,8 +81,8 @@ public final class CacheTier implements AutoCloseable {
         return cache;
     }
 
-    public LoginLimiter logins() {
-        return logins;
+    public RateLimiter limiter() {
+        return limiter;
     }
 
     /** Pings Redis; throws when it does not answer within the client's timeout. */

@@ -48,6 +48,12 @@ final class MemorySessionBackend implements SessionBackend {
     }
 
     @Override
+    public long expiresAt(String hash) {
+        Entry entry = records.get(hash);
+        return entry == null || entry.expiresAt() <= clock.getAsLong() ? -1 : entry.expiresAt();
+    }
+
+    @Override
     public void expireAt(String hash, long at) {
         records.computeIfPresent(hash, (h, e) -> new Entry(e.record(), Math.min(e.expiresAt(), at)));
     }

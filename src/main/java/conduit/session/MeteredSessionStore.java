@@ -1,10 +1,12 @@
 package conduit.session;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import conduit.common.ClientInfo;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
@@ -21,8 +23,8 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
-    public String create(long userId) {
-        return timed("create", () -> store.create(userId));
+    public String create(long userId, ClientInfo client) {
+        return timed("create", () -> store.create(userId, client));
     }
 
     @Override
@@ -47,11 +49,18 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
-    public void revokeOthers(long userId, String keepToken) {
-        timed("revoke_others", () -> {
-            store.revokeOthers(userId, keepToken);
-            return null;
-        });
+    public int revokeOthers(long userId, String keepToken) {
+        return timed("revoke_others", () -> store.revokeOthers(userId, keepToken));
+    }
+
+    @Override
+    public List<SessionInfo> list(long userId) {
+        return timed("list", () -> store.list(userId));
+    }
+
+    @Override
+    public boolean revokeHash(long userId, String tokenHash) {
+        return timed("revoke_hash", () -> store.revokeHash(userId, tokenHash));
     }
 
     private <T> T timed(String op, Supplier<T> call) {

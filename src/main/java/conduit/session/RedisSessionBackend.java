@@ -46,6 +46,13 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     @Override
+    public long expiresAt(String hash) {
+        // PEXPIRETIME (Redis 7.0): -2 without the key, -1 without an expiry (never written so).
+        long at = call(() -> redis.pexpireTime(key(hash)));
+        return at < 0 ? -1 : at;
+    }
+
+    @Override
     public void expireAt(String hash, long at) {
         call(() -> redis.pexpireAt(key(hash), at));
     }

@@ -19,6 +19,9 @@ interface SessionBackend {
     /** The record without touching it; null when none. */
     String get(String hash);
 
+    /** When the record expires (epoch ms); -1 when there is none. */
+    long expiresAt(String hash);
+
     /** Caps the record's expiry at {@code at} (epoch ms). */
     void expireAt(String hash, long at);
 

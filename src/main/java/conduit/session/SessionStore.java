@@ -1,6 +1,9 @@
 package conduit.session;
 
+import java.util.List;
 import java.util.Optional;
+
+import conduit.common.ClientInfo;
 
 /**
  * Where sessions live. Implementations keep only a hash of each token (see {@link Tokens}), so a
@@ -9,8 +12,11 @@ import java.util.Optional;
  */
 public interface SessionStore {
 
-    /** Starts a session for the user and returns its new token (the only time it is seen). */
-    String create(long userId);
+    /**
+     * Starts a session for the user, signed in from {@code client}, and returns its new token (the
+     * only time it is seen).
+     */
+    String create(long userId, ClientInfo client);
 
     /** The live session behind the token, extending its idle expiry; empty when unknown or expired. */
     Optional<Session> find(String token);
@@ -21,6 +27,12 @@ public interface SessionStore {
     /** Ends the session behind the token (logout). */
     void revoke(String token);
 
-    /** Ends every session of the user except the one behind {@code keepToken} (password change). */
-    void revokeOthers(long userId, String keepToken);
+    /** Ends every session of the user except the one behind {@code keepToken}; returns how many ended. */
+    int revokeOthers(long userId, String keepToken);
+
+    /** The user's live sessions, oldest first. */
+    List<SessionInfo> list(long userId);
+
+    /** Ends the user's session with this token hash; false when the user has no such session. */
+    boolean revokeHash(long userId, String tokenHash);
 }

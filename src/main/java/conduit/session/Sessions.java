@@ -1,14 +1,18 @@
 package conduit.session;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
+import conduit.common.ClientInfo;
 import conduit.common.Failure;
 
 /**
  * The session rules, over either backend: a new session gets a 256-bit token of which only the
  * hash is stored; each use slides its idle expiry, capped by its absolute lifetime; a user's
- * sessions are indexed so that "log out everywhere else" can find them.
+ * sessions are indexed so that they can be listed and "log out everywhere else" can find them.
  *
  * <p>When the backend cannot be reached, calls fail at once with a 503 {@link Failure} (the
  * backend's own timeouts bound how long that takes): a session that cannot be checked is not
@@ -37,12 +41,13 @@ public final class Sessions implements SessionStore {
     }
 
     @Override
-    public String create(long userId) {
+    public String create(long userId, ClientInfo client) {
         String token = Tokens.newToken();
         String hash = Tokens.hash(token);
         long now = clock.getAsLong();
         try {
-            backend.put(hash, new SessionRecord(userId, now, 0).encode(), policy.expiresAt(now, now));
+            backend.put(hash, new SessionRecord(userId, now, 0, client.addressText(), client.userAgent()).encode(),
+                    policy.expiresAt(now, now));
             backend.index(userId, hash, now + policy.absolute().toMillis());
         } catch (SessionBackend.Unavailable e) {
             throw unavailable(e);
@@ -103,15 +108,66 @@ public final class Sessions implements SessionStore {
     }
 
     @Override
-    public void revokeOthers(long userId, String keepToken) {
+    public int revokeOthers(long userId, String keepToken) {
         String keep = Tokens.hash(keepToken);
+        int ended = 0;
         try {
             for (String hash : backend.indexed(userId)) {
                 if (!hash.equals(keep)) {
+                    if (backend.get(hash) != null) {
+                        ended++;
+                    }
                     backend.delete(hash);
                     backend.unindex(userId, hash);
                 }
             }
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+        return ended;
+    }
+
+    /**
+     * The user's live sessions. "Last used" needs no write per request: every use slides the
+     * expiry to {@code now + idle}, so the expiry minus the idle period is the last use. (In a
+     * session's last idle period its expiry is the absolute cap instead, and this reads earlier
+     * than the truth, never later.) Index entries of sessions that expired are dropped on the way.
+     */
+    @Override
+    public List<SessionInfo> list(long userId) {
+        List<SessionInfo> out = new ArrayList<>();
+        try {
+            for (String hash : backend.indexed(userId)) {
+                String value = backend.get(hash);
+                long expiresAt = value == null ? -1 : backend.expiresAt(hash);
+                if (value == null || expiresAt < 0) {
+                    backend.unindex(userId, hash);
+                    continue;
+                }
+                SessionRecord record = SessionRecord.decode(value);
+                if (record.userId() != userId) {
+                    continue;
+                }
+                long lastUsed = Math.max(record.createdAt(), expiresAt - policy.idle().toMillis());
+                out.add(new SessionInfo(hash, record.createdAt(), lastUsed, record.clientAddress(), record.userAgent()));
+            }
+        } catch (SessionBackend.Unavailable e) {
+            throw unavailable(e);
+        }
+        out.sort(Comparator.comparingLong(SessionInfo::createdAt));
+        return out;
+    }
+
+    @Override
+    public boolean revokeHash(long userId, String tokenHash) {
+        try {
+            if (!backend.indexed(userId).contains(tokenHash)) {
+                return false;
+            }
+            String value = backend.get(tokenHash);
+            backend.delete(tokenHash);
+            backend.unindex(userId, tokenHash);
+            return value != null && SessionRecord.decode(value).userId() == userId;
         } catch (SessionBackend.Unavailable e) {
             throw unavailable(e);
         }

@@ -2,11 +2,10 @@ package conduit.user;
 
 import java.time.Duration;
 
-import conduit.ratelimit.LoginLimiter;
+import conduit.idempotency.IdempotencyRecords;
 import conduit.web.Auth;
 import conduit.web.BrowserSession;
 import conduit.web.Caller;
-import conduit.idempotency.IdempotencyRecords;
 import conduit.web.Forwarded;
 import conduit.web.Idempotency;
 import conduit.web.Json;
@@ -18,18 +17,19 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Mounted at {@code /api/users}: sign-up ({@code POST /}), {@code /login} and {@code /logout}. */
+/**
+ * Mounted at {@code /api/users}: sign-up ({@code POST /}), {@code /login} and {@code /logout}.
+ * Anyone may call the first two, so their bodies are held to a small limit.
+ */
 public final class AccountRoutes implements HttpService {
     private final UserService users;
     private final Auth auth;
-    private final LoginLimiter limiter;
     private final Duration sessionLifetime;
     private final Idempotency idempotency;
 
-    public AccountRoutes(UserService users, Auth auth, LoginLimiter limiter, Duration sessionLifetime, Idempotency idempotency) {
+    public AccountRoutes(UserService users, Auth auth, Duration sessionLifetime, Idempotency idempotency) {
         this.users = users;
         this.auth = auth;
-        this.limiter = limiter;
         this.sessionLifetime = sessionLifetime;
         this.idempotency = idempotency;
     }
@@ -42,7 +42,7 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void register(ServerRequest req, ServerResponse res) {
-        JsonBody body = JsonBody.read(req, "user");
+        JsonBody body = JsonBody.read(req, "user", JsonBody.ANONYMOUS_MAX_BYTES);
         String username = body.string("username");
         String email = body.string("email");
         String password = body.string("password");
@@ -50,17 +50,13 @@ public final class AccountRoutes implements HttpService {
         // page then asks the user to sign in (the account exists once, which is the point).
         // The account's unique username and email keep a lost-answer retry from a second row.
         idempotency.create(req, res, "anonymous", body.raw(), requestKey -> new IdempotencyRecords.Reply(201,
-                Json.write(signedIn(req, res, users.register(username, email, password)))));
+                Json.write(signedIn(req, res, users.register(username, email, password, Forwarded.client(req))))));
     }
 
     private void login(ServerRequest req, ServerResponse res) {
-        JsonBody body = JsonBody.read(req, "user");
-        String email = body.string("email");
-        String password = body.string("password");
-        if (email != null && !email.isBlank() && password != null && !password.isEmpty()) {
-            limiter.check(email, Forwarded.clientAddress(req));
-        }
-        Responses.send(res, Status.OK_200, signedIn(req, res, users.login(email, password)));
+        JsonBody body = JsonBody.read(req, "user", JsonBody.ANONYMOUS_MAX_BYTES);
+        Responses.send(res, Status.OK_200, signedIn(req, res,
+                users.login(body.string("email"), body.string("password"), Forwarded.client(req))));
     }
 
     /** API clients get the token in the body; the browser UI gets it in an HttpOnly cookie only. */
@@ -75,7 +71,7 @@ public final class AccountRoutes implements HttpService {
 
     private void logout(ServerRequest req, ServerResponse res) {
         Caller caller = auth.required(req);
-        users.logout(caller.token());
+        users.logout(caller.userId(), caller.token());
         BrowserSession.end(req, res);
         Responses.noContent(res);
     }

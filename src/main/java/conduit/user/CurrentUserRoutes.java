@@ -2,6 +2,7 @@ package conduit.user;
 
 import conduit.web.Auth;
 import conduit.web.Caller;
+import conduit.web.Forwarded;
 import conduit.web.JsonBody;
 import conduit.web.Responses;
 import io.helidon.webserver.http.HttpRules;
@@ -9,7 +10,11 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Mounted at {@code /api/user}: the signed-in user, read ({@code GET}) and changed ({@code PUT}). */
+/**
+ * Mounted at {@code /api/user}: the signed-in user, read ({@code GET}) and changed ({@code PUT}).
+ * A change of password or email carries {@code currentPassword} unless the session signed in
+ * within the last {@code SUDO_MINUTES}.
+ */
 public final class CurrentUserRoutes implements HttpService {
     private final UserService users;
     private final Auth auth;
@@ -36,6 +41,8 @@ public final class CurrentUserRoutes implements HttpService {
         UserService.Changes changes = new UserService.Changes(
                 body.stringChange("username"), body.stringChange("email"), body.stringChange("password"),
                 body.stringChange("bio"), body.stringChange("image"));
-        Responses.ok(res, UserJson.of(users.update(caller.userId(), caller.token(), changes), caller.visibleToken()));
+        UserService.Session session = new UserService.Session(caller.userId(), caller.token(), caller.signedInAt());
+        Responses.ok(res, UserJson.of(users.update(session, changes, body.string("currentPassword"), Forwarded.client(req)),
+                caller.visibleToken()));
     }
 }

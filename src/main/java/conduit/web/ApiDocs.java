@@ -28,7 +28,7 @@ public final class ApiDocs implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml; charset=utf-8");
-            res.send(document);
+            Responses.body(res, document);
         });
     }
 }

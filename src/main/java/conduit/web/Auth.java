@@ -5,6 +5,8 @@ import java.util.Set;
 
 import conduit.common.Failure;
 import conduit.db.ReadConsistency;
+import conduit.ops.Audit;
+import conduit.ops.RequestContext;
 import conduit.session.Session;
 import conduit.session.SessionStore;
 import conduit.session.Tokens;
@@ -35,16 +37,22 @@ public final class Auth {
         boolean viaCookie = header.isEmpty();
         String token = header.or(() -> BrowserSession.token(request)).orElseThrow(Failure::missingToken);
         if (viaCookie && !SAFE.contains(request.prologue().method()) && !BrowserSession.csrfValid(request, token)) {
+            Audit.denied("csrf.refused", 0);
             throw new Failure(Failure.Kind.FORBIDDEN, "csrf", "is missing or invalid");
         }
-        Session session = lookup(token).orElseThrow(Failure::invalidToken);
+        Session session = lookup(token).orElse(null);
+        if (session == null) {
+            Audit.denied("session.invalid", 0, "via", viaCookie ? "cookie" : "header");
+            throw Failure.invalidToken();
+        }
+        RequestContext.user(session.userId());
         if (!SAFE.contains(request.prologue().method())) {
             // Marked before the write happens: by the time the client sees the answer, every
             // instance already knows to read this session's data from the writer.
             sessions.markWrite(token, System.currentTimeMillis());
             consistency.writing();
         }
-        return new Caller(session.userId(), token, viaCookie);
+        return new Caller(session.userId(), token, viaCookie, session.createdAtMillis());
     }
 
     /**
@@ -58,7 +66,10 @@ public final class Auth {
             return Optional.empty();
         }
         try {
-            return lookup(token.get()).map(s -> new Caller(s.userId(), token.get(), header.isEmpty()));
+            Optional<Caller> caller = lookup(token.get())
+                    .map(s -> new Caller(s.userId(), token.get(), header.isEmpty(), s.createdAtMillis()));
+            caller.ifPresent(c -> RequestContext.user(c.userId()));
+            return caller;
         } catch (Failure f) {
             if (f.kind() == Failure.Kind.UNAVAILABLE) {
                 // Logged here since it goes no further: the request carries on as anonymous.

@@ -18,33 +18,48 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * What every request gets at the edge: a request id (the caller's {@code X-Request-Id}, else the
- * ALB's {@code X-Amzn-Trace-Id}, else a new one) echoed in the response; security headers; CORS
- * for the configured origins; {@code Connection: close} while draining, so clients reconnect to
- * an instance that stays; and the per-request thread state cleared at the end.
+ * What every request gets at the edge: its client worked out once ({@link Forwarded}); a request
+ * id (the caller's {@code X-Request-Id}, else the ALB's {@code X-Amzn-Trace-Id}, else a new one)
+ * echoed in the response; security headers; CORS for the configured origins; {@code Connection:
+ * close} while draining, so clients reconnect to an instance that stays; and the per-request
+ * thread state cleared at the end.
  */
 public final class EdgeFilter implements Filter {
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final HeaderName TRACE_ID = HeaderNames.create("X-Amzn-Trace-Id");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:=;/+-]{1,128}");
+    /**
+     * A session token is 43 base64url characters: an id holding such a run (a client that put its
+     * token in the wrong header) is replaced, so it is neither logged nor echoed. UUIDs (36) and
+     * the ALB's trace ids (35 per part) stay well below.
+     */
+    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9_-]{40,}");
     /** API answers are data, never documents: nothing may load or frame them. */
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
     private final Set<String> corsOrigins;
     private final Drain drain;
+    private final Forwarded forwarded;
 
-    /** @param corsOrigins origins allowed to call the API from a browser ({@code *} for any); empty for none */
-    public EdgeFilter(Set<String> corsOrigins, Drain drain) {
+    /**
+     * @param corsOrigins origins allowed to call the API from a browser ({@code *} for any); empty for none
+     * @param forwarded   which peers' forwarding headers are believed
+     */
+    public EdgeFilter(Set<String> corsOrigins, Drain drain, Forwarded forwarded) {
         this.corsOrigins = corsOrigins;
         this.drain = drain;
+        this.forwarded = forwarded;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String requestId = req.headers().first(REQUEST_ID).filter(id -> SAFE_ID.matcher(id).matches())
-                .or(() -> req.headers().first(TRACE_ID).filter(id -> SAFE_ID.matcher(id).matches()))
+        String requestId = req.headers().first(REQUEST_ID).filter(EdgeFilter::safeId)
+                .or(() -> req.headers().first(TRACE_ID).filter(EdgeFilter::safeId))
                 .orElseGet(() -> UUID.randomUUID().toString());
-        RequestContext.set(requestId);
+        Forwarded.Origin origin = forwarded.resolve(req);
+        req.context().register(origin);
+        RequestContext.set(requestId, origin.text());
+        Responses.head(req.prologue().method() == Method.HEAD);
         try {
             res.header(REQUEST_ID, requestId);
             securityHeaders(req, res);
@@ -58,7 +73,13 @@ public final class EdgeFilter implements Filter {
         } finally {
             RequestContext.clear();
             ReadConsistency.clear();
+            Responses.head(false);
         }
+    }
+
+    /** A caller's id is kept only when it is short, plain and cannot be a token. */
+    static boolean safeId(String id) {
+        return SAFE_ID.matcher(id).matches() && !TOKEN_LIKE.matcher(id).find();
     }
 
     private static void securityHeaders(RoutingRequest req, RoutingResponse res) {

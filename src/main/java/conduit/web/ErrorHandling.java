@@ -6,8 +6,10 @@ import java.lang.System.Logger.Level;
 import conduit.common.Failure;
 import conduit.crypto.DecryptionFailedException;
 import conduit.db.SqlErrors;
+import conduit.ops.Audit;
 import conduit.ops.TierBreaker;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.common.Weighted;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpFeature;
@@ -26,12 +28,23 @@ public final class ErrorHandling {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(Failure.class, (req, res, failure) -> {
+            if (failure.kind() == Failure.Kind.FORBIDDEN && !failure.errors().containsKey("csrf")
+                    && !failure.errors().containsKey("currentPassword")) {
+                // Someone else's article or comment (CSRF and re-authentication audit themselves).
+                Audit.denied("access.denied", 0, "resource", String.join(",", failure.errors().keySet()),
+                        "route", req.matchingPattern().orElse("unmatched"));
+            }
             if (failure.getCause() != null && !TierBreaker.refused(failure)) {
                 // An infrastructure failure behind a 503: logged here, once, with its cause.
                 LOG.log(Level.WARNING, failure.getMessage() + " on " + req.prologue().method().text() + " "
                         + req.matchingPattern().orElse("unmatched"), failure.getCause());
             }
             respond(res, failure);
+        });
+        routing.error(UnreadableBody.class, (req, res, e) -> {
+            // Outside ApiRoutes (which also closes the connection): at least the right answer.
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            Responses.error(res, e.status(), "request", e.getMessage());
         });
         routing.error(DecryptionFailedException.class, (req, res, e) -> {
             // Stored data that fails its integrity check (tampered, or moved between rows) is a
@@ -92,8 +105,10 @@ public final class ErrorHandling {
             case UNAUTHORIZED -> Status.UNAUTHORIZED_401;
             case FORBIDDEN -> Status.FORBIDDEN_403;
             case NOT_FOUND -> Status.NOT_FOUND_404;
+            case TIMEOUT -> Status.REQUEST_TIMEOUT_408;
             case CONFLICT -> Status.CONFLICT_409;
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
+            case UNSUPPORTED_MEDIA_TYPE -> Status.UNSUPPORTED_MEDIA_TYPE_415;
             case INVALID -> Status.create(422, "Unprocessable Content");
             case RATE_LIMITED -> Status.TOO_MANY_REQUESTS_429;
             case UNAVAILABLE -> Status.SERVICE_UNAVAILABLE_503;

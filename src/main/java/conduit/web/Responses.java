@@ -10,10 +10,15 @@ import io.helidon.http.Header;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Writes JSON responses. */
+/**
+ * Writes JSON responses. For a {@code HEAD} request (marked by the edge filter for the whole
+ * request, error handlers included) the same status and headers go out, with the length of the
+ * body that a {@code GET} would have had, and no body.
+ */
 public final class Responses {
     public static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final ThreadLocal<Boolean> HEAD = new ThreadLocal<>();
 
     private Responses() {
     }
@@ -46,7 +51,26 @@ public final class Responses {
             // API answers are per caller (favorited, following); shared caches must not keep them.
             res.header(NO_STORE);
         }
-        res.send(json);
+        body(res, json);
+    }
+
+    /** Marks (or unmarks) the request this thread serves as a HEAD request: bodies are measured, not sent. */
+    static void head(boolean head) {
+        if (head) {
+            HEAD.set(Boolean.TRUE);
+        } else {
+            HEAD.remove();
+        }
+    }
+
+    /** Sends the body, or for a HEAD request only its length. */
+    static void body(ServerResponse res, byte[] bytes) {
+        if (HEAD.get() != null) {
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+            res.send();
+        } else {
+            res.send(bytes);
+        }
     }
 
     /** {@code {"errors":{field:[message]}}} with the given status. */

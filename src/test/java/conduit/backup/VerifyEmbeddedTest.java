@@ -53,8 +53,8 @@ class VerifyEmbeddedTest {
         assertEquals(made.favorites(), tables.path("favorites").path("rows").asInt());
         assertEquals(made.comments(), tables.path("comments").path("rows").asInt());
         assertEquals(made.follows(), tables.path("follows").path("rows").asInt());
-        // The blind-index key and the idempotency-record key, both wrapped.
-        assertEquals(2, tables.path("key_material").path("rows").asInt());
+        // The blind-index key, the idempotency-record key and the session-id key, all wrapped.
+        assertEquals(3, tables.path("key_material").path("rows").asInt());
         assertTrue(tables.path("users").path("sha256").asText().matches("[0-9a-f]{64}"));
         assertTrue(tables.path("replica_heartbeat").isMissingNode(), "liveness rows are not data");
         for (JsonNode check : report.path("checks")) {

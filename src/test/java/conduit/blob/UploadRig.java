@@ -47,7 +47,8 @@ final class UploadRig {
         ErrorHandling.register(routing);
         // Mounted where App mounts them.
         routing.register("/api/uploads", new UploadRoutes(uploads, new Auth(SESSIONS, new ReadConsistency(5000)),
-                        new Idempotency(IdempotencyRecords.inMemory(1 << 20, System::currentTimeMillis, BlindIndex.of(new byte[32])))))
+                        new Idempotency(IdempotencyRecords.inMemory(1 << 20, System::currentTimeMillis, BlindIndex.of(new byte[32]))),
+                        conduit.ratelimit.RateLimiter.local(conduit.ratelimit.RateLimits.DEFAULT)))
                 .register("/api/images", new ImageRoutes(uploads));
         if (local != null) {
             routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
@@ -59,7 +60,7 @@ final class UploadRig {
 
     /** A signed-in user with this id; returns their token. */
     static String signIn(long userId) {
-        return SESSIONS.create(userId);
+        return SESSIONS.create(userId, new conduit.common.ClientInfo(java.net.InetAddress.getLoopbackAddress(), "JUnit"));
     }
 
     static HttpResponse<byte[]> put(URI url, Map<String, String> headers, byte[] body) {

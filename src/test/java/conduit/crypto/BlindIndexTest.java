@@ -64,6 +64,18 @@ class BlindIndexTest {
     }
 
     @Test
+    void emailIndexIgnoresCompatibilityFormsAndKeepsAsciiIndexesAsTheyWere() {
+        BlindIndex index = BlindIndex.of(key(1));
+        // Full-width letters are the same address (NFKC)...
+        assertEquals(index.email("jake@example.com"), index.email("ｊａｋｅ@example.com"));
+        // ...and for ASCII the index is the one earlier releases stored (trim, lower case): existing rows keep working.
+        assertEquals(index.legacyEmail("Jake@Example.com "), index.email("Jake@Example.com "));
+        // Beyond ASCII the two differ where case folding goes further than lower case (ß folds to ss).
+        assertEquals(index.email("strasse@example.com"), index.email("STRAßE@example.com"));
+        assertNotEquals(index.legacyEmail("strasse@example.com"), index.legacyEmail("STRAßE@example.com"));
+    }
+
+    @Test
     void anotherKeyGivesAnotherIndex() {
         assertNotEquals(BlindIndex.of(key(1)).email("jake@example.com"), BlindIndex.of(key(2)).email("jake@example.com"));
     }

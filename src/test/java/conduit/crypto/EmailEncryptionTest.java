@@ -84,7 +84,7 @@ class EmailEncryptionTest {
             assertEquals(200, login.status(), login.text());
             assertEquals(name + "@example.com", login.json().path("user").path("email").asText());
             Api.Response duplicate = api.post("/api/users", null, "{\"user\":{\"username\":\"" + name + "x\",\"email\":\""
-                    + name + "@Example.COM\",\"password\":\"12345678\"}}");
+                    + name + "@Example.COM\",\"password\":\"correct horse\"}}");
             assertEquals(409, duplicate.status());
             assertEquals("has already been taken", duplicate.error("email"));
         }

@@ -10,7 +10,7 @@ import conduit.App;
 import conduit.Settings;
 import conduit.Stack;
 import conduit.cache.Scopes;
-import conduit.ratelimit.LoginLimiter;
+import conduit.ratelimit.RateLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -184,7 +184,8 @@ class CacheTierTest {
     @Test
     void loginRateLimitHoldsAcrossTwoInstances() {
         Settings settings = Stack.redisSettings().toBuilder()
-                .logins(new LoginLimiter.Limits(3, 1000, Duration.ofMinutes(1))).build();
+                .limits(Stack.redisSettings().limits().toBuilder()
+                        .loginPerAccount(new RateLimits.Rate(3, Duration.ofMinutes(1))).build()).build();
         try (App.Running one = App.start(settings); App.Running two = App.start(settings)) {
             Api a = new Api(base(one));
             Api b = new Api(base(two));

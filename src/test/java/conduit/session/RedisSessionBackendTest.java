@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The session rules over the Redis backend, against a real Redis and Redis Cluster (scripts/stack up redis redis-cluster). */
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
 class RedisSessionBackendTest {
+    private static final conduit.common.ClientInfo CLIENT =
+            new conduit.common.ClientInfo(java.net.InetAddress.getLoopbackAddress(), "JUnit");
     private static final TierBreaker BREAKER = new TierBreaker("redis-sessions-test", e -> true, Duration.ofSeconds(1));
     private UnifiedJedis redis;
 
@@ -43,7 +46,7 @@ class RedisSessionBackendTest {
     @Test
     void storesTheHashOfTheTokenNeverTheToken() {
         SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
-        String token = store.create(42);
+        String token = store.create(42, CLIENT);
         String key = RedisSessionBackend.key(Tokens.hash(token));
         assertTrue(key.endsWith(Tokens.hash(token)));
         String value = redis.get(key);
@@ -58,7 +61,7 @@ class RedisSessionBackendTest {
     @Test
     void idleExpirySlidesWithUse() throws InterruptedException {
         SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMinutes(1));
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         for (int i = 0; i < 4; i++) {
             Thread.sleep(500);
             assertTrue(store.find(token).isPresent(), "used every 0.5 s, idle limit 1 s (step " + i + ")");
@@ -70,7 +73,7 @@ class RedisSessionBackendTest {
     @Test
     void absoluteLifetimeEndsAnActiveSession() throws InterruptedException {
         SessionStore store = store(standalone(), Duration.ofMillis(1000), Duration.ofMillis(2000));
-        String token = store.create(1);
+        String token = store.create(1, CLIENT);
         long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < 1700) {
             assertTrue(store.find(token).isPresent());
@@ -85,9 +88,9 @@ class RedisSessionBackendTest {
     void revokeAndRevokeOthers() {
         SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
-        String a = store.create(user);
-        String b = store.create(user);
-        String c = store.create(user);
+        String a = store.create(user, CLIENT);
+        String b = store.create(user, CLIENT);
+        String c = store.create(user, CLIENT);
         store.revoke(a);
         assertTrue(store.find(a).isEmpty());
         store.revokeOthers(user, c);
@@ -101,7 +104,7 @@ class RedisSessionBackendTest {
         try (UnifiedJedis other = standalone()) {
             SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
-            String token = one.create(7);
+            String token = one.create(7, CLIENT);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
             one.markWrite(token, 12345);
             assertEquals(12345, two.find(token).orElseThrow().lastWriteAt());
@@ -116,7 +119,7 @@ class RedisSessionBackendTest {
                 .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build());
         SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
-        List<String> tokens = List.of(store.create(user), store.create(user), store.create(user), store.create(user));
+        List<String> tokens = List.of(store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT));
         for (String t : tokens) {
             assertEquals(user, store.find(t).orElseThrow().userId());
         }
@@ -125,5 +128,29 @@ class RedisSessionBackendTest {
         store.revokeOthers(user, tokens.get(3));
         assertTrue(store.find(tokens.get(0)).isEmpty());
         assertTrue(store.find(tokens.get(3)).isPresent());
+    }
+
+    /** Last use from PEXPIRETIME minus the idle period; records of the previous release listed too. */
+    @Test
+    void theListReadsLastUseFromTheExpiryInRedis() throws Exception {
+        long user = 900_000 + System.nanoTime() % 100_000;
+        SessionStore store = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(30));
+        long before = System.currentTimeMillis();
+        String token = store.create(user, CLIENT);
+        Thread.sleep(50);
+        store.find(token);
+        long after = System.currentTimeMillis();
+        String old = Tokens.newToken();
+        redis.set(RedisSessionBackend.key(Tokens.hash(old)), user + ":" + before + ":0",
+                SetParams.setParams().px(60_000));
+        redis.sadd("conduit:user-sessions:" + user, Tokens.hash(old));
+        List<SessionInfo> list = store.list(user);
+        assertEquals(2, list.size(), list.toString());
+        SessionInfo mine = list.stream().filter(s -> s.tokenHash().equals(Tokens.hash(token))).findFirst().orElseThrow();
+        assertTrue(mine.lastUsedAt() >= before + 50 && mine.lastUsedAt() <= after, mine + " vs " + before + ".." + after);
+        assertEquals("JUnit", mine.userAgent());
+        assertTrue(list.stream().anyMatch(s -> s.tokenHash().equals(Tokens.hash(old)) && s.userAgent() == null));
+        assertEquals(1, store.revokeOthers(user, token), "the other one ended");
+        assertEquals(1, store.list(user).size());
     }
 }

@@ -22,7 +22,7 @@ class UserApiTest {
     @Test
     void registerReturns201WithAnOpaque256BitToken() {
         String name = Api.unique("reg");
-        Api.Response r = api.post("/api/users", null, user(name, name + "@example.com", "12345678"));
+        Api.Response r = api.post("/api/users", null, user(name, name + "@example.com", "correct horse"));
         assertEquals(201, r.status());
         assertEquals(name, r.json().path("user").path("username").asText());
         assertTrue(r.json().path("user").path("bio").isNull());
@@ -33,8 +33,8 @@ class UserApiTest {
     @Test
     void emailIsUniqueIgnoringCase() {
         String name = Api.unique("case");
-        assertEquals(201, api.post("/api/users", null, user(name, name + "@Example.com", "12345678")).status());
-        Api.Response dup = api.post("/api/users", null, user(name + "x", name.toUpperCase() + "@example.COM", "12345678"));
+        assertEquals(201, api.post("/api/users", null, user(name, name + "@Example.com", "correct horse")).status());
+        Api.Response dup = api.post("/api/users", null, user(name + "x", name.toUpperCase() + "@example.COM", "correct horse"));
         assertEquals(409, dup.status());
         assertEquals("has already been taken", dup.error("email"));
     }
@@ -67,7 +67,7 @@ class UserApiTest {
         String name = Api.unique("pw");
         String token = api.register(name);
         assertEquals(422, api.put("/api/user", token, "{\"user\":{\"password\":\"1234567\"}}").status());
-        assertEquals(200, api.put("/api/user", token, "{\"user\":{\"password\":\"12345678\"}}").status());
+        assertEquals(200, api.put("/api/user", token, "{\"user\":{\"password\":\"kq8#zw2p\"}}").status());
         String p64 = "p".repeat(64);
         assertEquals(200, api.put("/api/user", token, "{\"user\":{\"password\":\"" + p64 + "\"}}").status());
         Api.Response login = api.post("/api/users/login", null, "{\"user\":{\"email\":\"" + name + "@example.com\",\"password\":\"" + p64 + "\"}}");
@@ -92,7 +92,7 @@ class UserApiTest {
         Api.Response r = api.put("/api/user", token, "{\"user\":{\"username\":\"" + name + "_new\",\"email\":\"" + name + "_new@example.com\"}}");
         assertEquals(200, r.status());
         assertEquals(name + "_new", api.get("/api/user", token).json().path("user").path("username").asText());
-        assertEquals(201, api.post("/api/users", null, user(name, name + "@example.com", "12345678")).status());
+        assertEquals(201, api.post("/api/users", null, user(name, name + "@example.com", "correct horse")).status());
     }
 
     @Test

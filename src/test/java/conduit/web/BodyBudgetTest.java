@@ -30,7 +30,7 @@ class BodyBudgetTest {
     void start() {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // Room for one maximum-size body (and a half), not two.
-                .addFilter(new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300)));
+                .addFilter(new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300), Duration.ofSeconds(2)));
         ErrorHandling.register(routing);
         routing.post("/api/hold", (req, res) -> {
             int length = JsonBody.read(req, "x").string("s").length();
@@ -79,5 +79,40 @@ class BodyBudgetTest {
         assertEquals(200, done.statusCode());
         assertEquals("{\"length\":" + (JsonBody.MAX_BYTES - 100) + "}", done.body());
         assertEquals(200, post("/api/quick", LARGE).statusCode(), "the budget was returned");
+    }
+
+    /**
+     * The budget is drawn as bytes arrive: clients that announce large bodies and then send nothing
+     * (or stall halfway) hold only what they sent, and a real large body still gets through. Before,
+     * each reserved the full size up front, and two such clients made every large post a 503.
+     */
+    @Test
+    void announcedBytesThatDoNotArriveHoldNoBudget() throws Exception {
+        BodyBudget budget = new BodyBudget(JsonBody.MAX_BYTES * 3L / 2, Duration.ofMillis(300), Duration.ofSeconds(20));
+        HttpRouting.Builder routing = HttpRouting.builder().addFilter(budget);
+        ErrorHandling.register(routing);
+        routing.post("/api/quick", (req, res) -> Responses.ok(res, java.util.Map.of("n", JsonBody.read(req, "x").string("s").length())));
+        WebServer idleServer = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(4L * 1024 * 1024).routing(routing).build().start();
+        long full = budget.available();
+        String half = "{\"x\":{\"s\":\"" + "b".repeat(JsonBody.MAX_BYTES / 2);
+        try (conduit.RawHttp announced = new conduit.RawHttp(idleServer.port());
+             conduit.RawHttp chunked = new conduit.RawHttp(idleServer.port());
+             conduit.RawHttp stalled = new conduit.RawHttp(idleServer.port())) {
+            announced.send("POST /api/quick HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (JsonBody.MAX_BYTES - 10) + "\r\n\r\n");
+            chunked.send("POST /api/quick HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            stalled.send("POST /api/quick HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (JsonBody.MAX_BYTES - 10) + "\r\n\r\n" + half);
+            Thread.sleep(500);
+            long held = full - budget.available();
+            assertTrue(held <= JsonBody.MAX_BYTES / 2 + 2 * BodyBudget.STEP, "only the stalled half is held: " + held);
+            HttpResponse<String> large = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + idleServer.port() + "/api/quick"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(LARGE)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, large.statusCode(), "a whole large body is admitted while the others wait: " + large.body());
+        } finally {
+            idleServer.stop();
+        }
+        assertEquals(full, budget.available(), "everything returned once the requests are over");
     }
 }

@@ -53,10 +53,25 @@ class EdgeTest {
         assertTrue(replaced.matches("[0-9a-f-]{36}"), replaced);
     }
 
+    /** Only a trusted proxy's X-Forwarded-Proto counts (ForwardedTest): from anyone else, no HSTS. */
     @Test
-    void hstsBehindAnHttpsLoadBalancer() {
+    void noHstsForAClaimedHttpsFromAnUntrustedPeer() {
         Api.Response r = api.sendWith("GET", "/api/tags", null, null, "X-Forwarded-Proto", "https");
-        assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(""));
+        assertFalse(r.headers().firstValue("Strict-Transport-Security").isPresent());
+    }
+
+    @Test
+    void aTokenShapedRequestIdIsReplacedNeverEchoed() {
+        String token = api.register(Api.unique("rid"));
+        for (String id : List.of(token, "trace-" + token, token.substring(0, 40))) {
+            String echoed = api.sendWith("GET", "/api/tags", null, null, "X-Request-Id", id)
+                    .headers().firstValue("X-Request-Id").orElse("");
+            assertTrue(echoed.matches("[0-9a-f-]{36}"), id + " came back as " + echoed);
+        }
+        // The check can fail: a plain id of 39 characters is kept.
+        String plain = "a".repeat(39);
+        assertEquals(plain, api.sendWith("GET", "/api/tags", null, null, "X-Request-Id", plain)
+                .headers().firstValue("X-Request-Id").orElse(""));
     }
 
     @Test
