@@ -100,7 +100,7 @@ build {
 
   # The application: the thin jar and its classpath, exactly as ./mvnw package lays them out.
   provisioner "file" {
-    sources     = ["${var.artifact_dir}/conduit.jar", "${var.artifact_dir}/libs"]
+    sources     = ["${var.artifact_dir}/conduit.jar", "${var.artifact_dir}/libs", "${var.artifact_dir}/conduit.cdx.json"]
     destination = "${local.stage}/app/"
   }
 
