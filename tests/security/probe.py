@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Security probes for issue 14: each attack that worked before, tried again from outside, with a
-control that proves the probe could have seen it succeed.
+"""Security probes for issue 14 (and the password reset of issue 20): each attack that worked before,
+tried again from outside, with a control that proves the probe could have seen it succeed.
 
     probe.py --base URL --observe URL --log FILE [--data DIR] [--sbom FILE] [--proxy-source 127.0.0.2]
 
@@ -449,6 +449,74 @@ def probe_9():
         check(9, "control: the database file the probe looks at is the one in use", os.path.getsize(db) > 0)
 
 
+def mail_files(to, subject="Reset your Conduit password"):
+    """The .eml files with this subject the embedded outbox wrote to this address, oldest first (none without --data)."""
+    folder = os.path.join(ARGS.data or "", "mail")
+    if not ARGS.data or not os.path.isdir(folder):
+        return []
+    out = []
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            text = f.read()
+        text_lf = text.replace("\r\n", "\n")
+        if f"\nTo: {to}\n" in text_lf and f"\nSubject: {subject}\n" in text_lf:
+            out.append(text)
+    return out
+
+
+def probe_recovery():
+    """Issue 20: a password-reset request tells nobody whether the address has an account."""
+    _, _, known = sign_up()
+    known_t, unknown_t, answers, unknowns = [], [], set(), []
+    for _ in range(20):
+        for kind in random.sample(("known", "unknown"), 2):
+            email = known if kind == "known" else f"{unique('nobody')}@example.com"
+            if kind == "unknown":
+                unknowns.append(email)
+            start = time.perf_counter()
+            r = request("POST", "/api/users/password-reset", {"user": {"email": email}})
+            (known_t if kind == "known" else unknown_t).append(time.perf_counter() - start)
+            answers.add((r.status, r.body))
+    check("reset", "an address with an account and one without get the same answer (202, one body)",
+          answers == {(202, '{"passwordReset":{"status":"requested"}}')}, str(answers))
+    auc = sum((x > y) + 0.5 * (x == y) for x in known_t for y in unknown_t) / (len(known_t) * len(unknown_t))
+    print(f"     reset medians: account {statistics.median(known_t) * 1000:.1f} ms, no account "
+          f"{statistics.median(unknown_t) * 1000:.1f} ms; P(account slower than none) = {auc:.2f}"
+          " (the sign-up probe shows what this measure sees when there is a difference)")
+    check("reset", "an address with an account cannot be told by time (P(slower) within 0.2..0.8)", 0.2 <= auc <= 0.8,
+          f"{auc:.2f}")
+
+    via = fresh_address()
+    statuses = [request("POST", "/api/users/password-reset", {"user": {"email": known}}, via_proxy=via).status
+                for _ in range(10)]
+    r = request("POST", "/api/users/password-reset", {"user": {"email": known}}, via_proxy=via)
+    check("reset", "reset requests per address are limited (11th 429 naming passwordReset)",
+          statuses == [202] * 10 and r.status == 429 and r.error("passwordReset") and r.header("retry-after"),
+          f"{statuses} {r.status} {r.body}")
+
+    if not ARGS.data:
+        return
+    deadline = time.time() + 15
+    while time.time() < deadline and len(mail_files(known)) < 3:
+        time.sleep(0.2)
+    time.sleep(2)  # a few more relay rounds: anything more that was due would have gone out
+    mails = mail_files(known)
+    check("reset", "31 requests for one account mailed it 3 links (RESET_LIMIT_PER_ACCOUNT), silently",
+          len(mails) == 3, f"{len(mails)} mails")
+    strays = [e for e in unknowns if mail_files(e)]
+    check("reset", "control: no mail to any of the 20 addresses without an account", not strays, str(strays[:3]))
+    tokens = [m.split("reset-password?token=")[1][:43] for m in mails if "reset-password?token=" in m]
+    log = log_text()
+    check("reset", "no link's token appears in the app's log", tokens and not any(t in log for t in tokens),
+          f"{len(tokens)} tokens")
+    last = tokens[-1] if tokens else ""
+    r = request("POST", "/api/users/password-reset/confirm", {"user": {"token": tokens[0] if tokens else "", "password": "Quiet-Harbour-58"}})
+    check("reset", "a superseded link is refused (422 naming token)", r.status == 422 and r.error("token"), f"{r.status} {r.body}")
+    r = request("POST", "/api/users/password-reset/confirm", {"user": {"token": last, "password": "Quiet-Harbour-58"}})
+    check("reset", "control: the newest link sets the password, and then signs in", r.status == 204
+          and login(known, "Quiet-Harbour-58").status == 200, f"{r.status} {r.body}")
+
+
 def probe_sbom():
     if not ARGS.sbom:
         return
@@ -473,7 +541,8 @@ def main():
     p.add_argument("--only", help="comma-separated probe numbers")
     ARGS = p.parse_args()
     probes = {"1": probe_1, "2": probe_2, "3": probe_3, "4": probe_4, "5": probe_5, "6": probe_6, "7": probe_7,
-              "8": probe_8, "9": probe_9, "sbom": probe_sbom}
+              "8": probe_8, "9": probe_9, "reset": probe_recovery,
+              "sbom": probe_sbom}
     for key, probe in probes.items():
         if ARGS.only and key not in ARGS.only.split(","):
             continue

@@ -40,10 +40,14 @@ import conduit.session.SessionStore;
 import conduit.tag.TagRoutes;
 import conduit.tag.TagService;
 import conduit.tag.TagStore;
+import conduit.user.AccountLinks;
 import conduit.user.AccountRoutes;
+import conduit.user.AccountTokens;
 import conduit.user.AccountSessions;
 import conduit.user.CurrentUserRoutes;
 import conduit.user.IdentifierBackfill;
+import conduit.user.Recovery;
+import conduit.user.RecoveryRoutes;
 import conduit.user.SessionRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
@@ -93,13 +97,16 @@ public final class App implements AutoCloseable {
     private final AccessLog accessLog;
     private final HttpRouting.Builder routing;
     private final Outbox outbox;
+    /** Reset requests are looked up off the request path, on its own pool. */
+    private final Recovery recovery;
     private final IdentifierBackfill backfill;
     private volatile boolean started;
     private volatile MailRelay relay;
 
     private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
-                HttpRouting.Builder routing, Outbox outbox, IdentifierBackfill backfill) {
+                HttpRouting.Builder routing, Outbox outbox, Recovery recovery, IdentifierBackfill backfill) {
         this.outbox = outbox;
+        this.recovery = recovery;
         this.settings = settings;
         this.infra = infra;
         this.drain = drain;
@@ -124,7 +131,10 @@ public final class App implements AutoCloseable {
             Outbox outbox = new Outbox(db, infra.keys().outboxCipher());
             UserStore userStore = new UserStore(db, infra.keys().emails());
             RateLimiter limiter = infra.cacheTier().limiter();
-            UserService users = new UserService(userStore, sessions, passwords, views, limiter, settings.accounts());
+            AccountTokens accountTokens = new AccountTokens(db);
+            AccountLinks links = new AccountLinks(accountTokens, outbox);
+            UserService users = new UserService(userStore, links, sessions, passwords, views, limiter, settings.accounts());
+            Recovery recovery = new Recovery(userStore, accountTokens, links, sessions, passwords, limiter, settings.accounts());
             ProfileService profiles = new ProfileService(new ProfileStore(db), views);
             TagStore tagStore = new TagStore(db);
             ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
@@ -144,8 +154,8 @@ public final class App implements AutoCloseable {
             Idempotency idempotency = new Idempotency(infra.cacheTier().idempotency(infra.keys().requestKeys()));
             // Every API prefix through ApiRoutes: HEAD mirrors GET, other methods 405 + Allow.
             routing.register("/api/users", ApiRoutes.of(new AccountRoutes(users, auth, settings.sessions().absolute(),
-                            idempotency)))
-                    .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, auth),
+                            idempotency), new RecoveryRoutes(recovery)))
+                    .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, recovery, auth),
                             new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), users, auth)))
                     .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
                     .register("/api/articles", ApiRoutes.of(
@@ -172,7 +182,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, new IdentifierBackfill(userStore));
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, recovery, new IdentifierBackfill(userStore));
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -347,6 +357,7 @@ public final class App implements AutoCloseable {
     /** Closes pools last: the server must have stopped taking requests before. */
     @Override
     public void close() {
+        recovery.close();
         if (relay != null) {
             relay.close();
         }

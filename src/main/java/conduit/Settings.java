@@ -344,6 +344,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         Duration loginWindow = env.seconds("LOGIN_LIMIT_WINDOW_SECONDS", d.loginPerAccount().window());
         long uploadMib = env.integer("UPLOAD_QUOTA_MB_PER_DAY", (int) (d.uploadKibPerUser().count() / 1024));
         require(uploadMib >= 5, "UPLOAD_QUOTA_MB_PER_DAY must be >= 5 (one image may be 5 MiB)");
+        Duration resetWindow = env.seconds("RESET_LIMIT_WINDOW_SECONDS", d.resetsPerAddress().window());
         return RateLimits.builder()
                 .signupPerAddress(rate(env, "SIGNUP_LIMIT_PER_ADDRESS", d.signupPerAddress().count(),
                         env.seconds("SIGNUP_LIMIT_WINDOW_SECONDS", d.signupPerAddress().window())))
@@ -353,6 +354,11 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                         env.seconds("WRITE_LIMIT_WINDOW_SECONDS", d.writesPerUser().window())))
                 .uploadsPerUser(rate(env, "UPLOAD_QUOTA_FILES_PER_DAY", d.uploadsPerUser().count(), Duration.ofDays(1)))
                 .uploadKibPerUser(new RateLimits.Rate(uploadMib * 1024, Duration.ofDays(1)))
+                .resetsPerAddress(rate(env, "RESET_LIMIT_PER_ADDRESS", d.resetsPerAddress().count(), resetWindow))
+                .resetsPerAccount(rate(env, "RESET_LIMIT_PER_ACCOUNT", d.resetsPerAccount().count(), resetWindow))
+                .linksPerAddress(rate(env, "LINK_LIMIT_PER_ADDRESS", d.linksPerAddress().count(), d.linksPerAddress().window()))
+                .verificationsPerUser(rate(env, "VERIFICATION_LIMIT_PER_USER", d.verificationsPerUser().count(),
+                        d.verificationsPerUser().window()))
                 .build();
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
     private final java.util.function.UnaryOperator<Settings> customise;
     private App.Running running;
+    private java.nio.file.Path dataDir;
 
     public EmbeddedApp() {
         this(s -> s);
@@ -27,7 +28,13 @@ public final class EmbeddedApp implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = App.start(customise.apply(Stack.relaxedLimits(Settings.embedded(Stack.tempDir()))));
+        dataDir = Stack.tempDir();
+        running = App.start(customise.apply(Stack.relaxedLimits(Settings.embedded(dataDir))));
+    }
+
+    /** The app's data directory (its database, keys, local files and, with file mail, its outbox files in {@code mail/}). */
+    public java.nio.file.Path dataDir() {
+        return dataDir;
     }
 
     /** The running app (its settings, ports). */

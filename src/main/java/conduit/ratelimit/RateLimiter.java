@@ -20,8 +20,9 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every rate limit and quota (token buckets, Bucket4j): sign-ups per client address, login
- * attempts per account and per address, writes per user, and the daily upload quota per user
- * (files and bytes). In Redis the buckets are shared by every instance, so spreading requests
+ * attempts per account and per address, writes per user, the daily upload quota per user
+ * (files and bytes), password-reset requests per address and reset mails per account, uses of
+ * mailed links per address, and verification mails per user. In Redis the buckets are shared by every instance, so spreading requests
  * over instances gains nothing; in embedded mode they live in memory, bounded in number.
  * A refusal is a 429 with {@code Retry-After} and an audit line naming the limit.
  *
@@ -36,7 +37,11 @@ public final class RateLimiter {
         LOGIN_ADDRESS("login-addr", "login"),
         WRITES_USER("writes-user", "writes"),
         UPLOADS_USER("uploads-user", "uploads"),
-        UPLOAD_KIB_USER("upload-kib-user", "uploads");
+        UPLOAD_KIB_USER("upload-kib-user", "uploads"),
+        RESET_ADDRESS("reset-addr", "passwordReset"),
+        RESET_ACCOUNT("reset-acct", "passwordReset"),
+        LINK_ADDRESS("link-addr", "token"),
+        VERIFY_USER("verify-user", "verification");
 
         private final String key;
         private final String field;
@@ -54,6 +59,10 @@ public final class RateLimiter {
                 case WRITES_USER -> limits.writesPerUser();
                 case UPLOADS_USER -> limits.uploadsPerUser();
                 case UPLOAD_KIB_USER -> limits.uploadKibPerUser();
+                case RESET_ADDRESS -> limits.resetsPerAddress();
+                case RESET_ACCOUNT -> limits.resetsPerAccount();
+                case LINK_ADDRESS -> limits.linksPerAddress();
+                case VERIFY_USER -> limits.verificationsPerUser();
             };
         }
     }
@@ -128,6 +137,32 @@ public final class RateLimiter {
         });
     }
 
+    /** One password-reset request from this address, or 429. */
+    public void passwordReset(InetAddress address) {
+        guarded(() -> take(Kind.RESET_ADDRESS, addressKey(address), 1));
+    }
+
+    /**
+     * Whether the account (its blind index) may be sent one more reset mail. Never a 429: the
+     * answer must not differ between accounts that exist and those that do not, so the caller
+     * mails nothing instead.
+     */
+    public boolean resetMail(String accountIndex) {
+        boolean[] allowed = new boolean[1];
+        guarded(() -> allowed[0] = tryTake(Kind.RESET_ACCOUNT, accountIndex, 1).isConsumed());
+        return allowed[0];
+    }
+
+    /** One use of a mailed link (reset, verify, revert) from this address, or 429. */
+    public void link(InetAddress address) {
+        guarded(() -> take(Kind.LINK_ADDRESS, addressKey(address), 1));
+    }
+
+    /** One more verification mail for the user, or 429. */
+    public void verification(long userId) {
+        guarded(() -> take(Kind.VERIFY_USER, Long.toString(userId), 1));
+    }
+
     /**
      * The key of a client address: IPv4 as it is, IPv6 by its /64 (one subscriber, one home or
      * one cloud instance usually holds a whole /64, so per-address limits would otherwise be per
@@ -158,12 +193,23 @@ public final class RateLimiter {
     }
 
     private void take(Kind kind, String subject, long tokens) {
+        ConsumptionProbe probe = tryTake(kind, subject, tokens);
+        if (!probe.isConsumed()) {
+            throw Failure.rateLimited(kind.field, retryAfterSeconds(probe));
+        }
+    }
+
+    /** Takes the tokens if the bucket has them; a refusal is audited either way. */
+    private ConsumptionProbe tryTake(Kind kind, String subject, long tokens) {
         ConsumptionProbe probe = buckets.apply(prefixes[kind.ordinal()] + subject, configs[kind.ordinal()])
                 .tryConsumeAndReturnRemaining(tokens);
         if (!probe.isConsumed()) {
-            long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-            Audit.denied("rate_limited", 0, "limit", kind.key, "retryAfterSeconds", seconds);
-            throw Failure.rateLimited(kind.field, seconds);
+            Audit.denied("rate_limited", 0, "limit", kind.key, "retryAfterSeconds", retryAfterSeconds(probe));
         }
+        return probe;
+    }
+
+    private static long retryAfterSeconds(ConsumptionProbe probe) {
+        return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     }
 }

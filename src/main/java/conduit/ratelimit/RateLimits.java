@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How much each kind of request may be repeated ({@code SIGNUP_LIMIT_*}, {@code LOGIN_LIMIT_*},
- * {@code WRITE_LIMIT_*}, {@code UPLOAD_QUOTA_*}). Every limit is a token bucket of {@code count}
+ * {@code WRITE_LIMIT_*}, {@code UPLOAD_QUOTA_*}, {@code RESET_LIMIT_*}, {@code LINK_LIMIT_*},
+ * {@code VERIFICATION_LIMIT_*}). Every limit is a token bucket of {@code count}
  * refilled evenly over {@code window}: a burst of {@code count}, then one per
  * {@code window / count}.
  *
@@ -14,9 +15,14 @@ import java.time.Duration;
  * @param writesPerUser    article, comment and upload writes by one user
  * @param uploadsPerUser   uploads granted to one user (the daily file quota)
  * @param uploadKibPerUser kibibytes of uploads granted to one user (the daily byte quota)
+ * @param resetsPerAddress password-reset requests from one client address, for any accounts
+ * @param resetsPerAccount reset mails to one account (beyond it requests are answered alike and mail nothing)
+ * @param linksPerAddress  uses of mailed links (reset, verify, revert) from one client address
+ * @param verificationsPerUser verification mails one signed-in user may ask for again
  */
 public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate loginPerAddress, Rate writesPerUser,
-                         Rate uploadsPerUser, Rate uploadKibPerUser) {
+                         Rate uploadsPerUser, Rate uploadKibPerUser, Rate resetsPerAddress, Rate resetsPerAccount,
+                         Rate linksPerAddress, Rate verificationsPerUser) {
     /** {@code count} per {@code window}. */
     public record Rate(long count, Duration window) {
         public Rate {
@@ -40,7 +46,11 @@ public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate login
             Rate.perMinute(30),
             Rate.perMinute(30),
             Rate.perDay(50),
-            Rate.perDay(100L * 1024));
+            Rate.perDay(100L * 1024),
+            new Rate(10, Duration.ofHours(1)),
+            new Rate(3, Duration.ofHours(1)),
+            new Rate(60, Duration.ofHours(1)),
+            new Rate(3, Duration.ofHours(1)));
 
     public RateLimits {
         java.util.Objects.requireNonNull(signupPerAddress, "signupPerAddress");
@@ -49,6 +59,10 @@ public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate login
         java.util.Objects.requireNonNull(writesPerUser, "writesPerUser");
         java.util.Objects.requireNonNull(uploadsPerUser, "uploadsPerUser");
         java.util.Objects.requireNonNull(uploadKibPerUser, "uploadKibPerUser");
+        java.util.Objects.requireNonNull(resetsPerAddress, "resetsPerAddress");
+        java.util.Objects.requireNonNull(resetsPerAccount, "resetsPerAccount");
+        java.util.Objects.requireNonNull(linksPerAddress, "linksPerAddress");
+        java.util.Objects.requireNonNull(verificationsPerUser, "verificationsPerUser");
     }
 
     public Builder toBuilder() {
@@ -67,6 +81,10 @@ public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate login
         private Rate writesPerUser;
         private Rate uploadsPerUser;
         private Rate uploadKibPerUser;
+        private Rate resetsPerAddress;
+        private Rate resetsPerAccount;
+        private Rate linksPerAddress;
+        private Rate verificationsPerUser;
 
         private Builder(RateLimits from) {
             signupPerAddress = from.signupPerAddress;
@@ -75,6 +93,10 @@ public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate login
             writesPerUser = from.writesPerUser;
             uploadsPerUser = from.uploadsPerUser;
             uploadKibPerUser = from.uploadKibPerUser;
+            resetsPerAddress = from.resetsPerAddress;
+            resetsPerAccount = from.resetsPerAccount;
+            linksPerAddress = from.linksPerAddress;
+            verificationsPerUser = from.verificationsPerUser;
         }
 
         public Builder signupPerAddress(Rate value) {
@@ -107,9 +129,29 @@ public record RateLimits(Rate signupPerAddress, Rate loginPerAccount, Rate login
             return this;
         }
 
+        public Builder resetsPerAddress(Rate value) {
+            resetsPerAddress = value;
+            return this;
+        }
+
+        public Builder resetsPerAccount(Rate value) {
+            resetsPerAccount = value;
+            return this;
+        }
+
+        public Builder linksPerAddress(Rate value) {
+            linksPerAddress = value;
+            return this;
+        }
+
+        public Builder verificationsPerUser(Rate value) {
+            verificationsPerUser = value;
+            return this;
+        }
+
         public RateLimits build() {
             return new RateLimits(signupPerAddress, loginPerAccount, loginPerAddress, writesPerUser, uploadsPerUser,
-                    uploadKibPerUser);
+                    uploadKibPerUser, resetsPerAddress, resetsPerAccount, linksPerAddress, verificationsPerUser);
         }
     }
 }

@@ -54,6 +54,11 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
+    public int revokeAll(long userId) {
+        return timed("revoke_all", () -> store.revokeAll(userId));
+    }
+
+    @Override
     public List<SessionInfo> list(long userId) {
         return timed("list", () -> store.list(userId));
     }

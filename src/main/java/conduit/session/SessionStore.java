@@ -30,6 +30,9 @@ public interface SessionStore {
     /** Ends every session of the user except the one behind {@code keepToken}; returns how many ended. */
     int revokeOthers(long userId, String keepToken);
 
+    /** Ends every session of the user (a password reset, an email change undone); returns how many ended. */
+    int revokeAll(long userId);
+
     /** The user's live sessions, oldest first. */
     List<SessionInfo> list(long userId);
 

@@ -109,7 +109,16 @@ public final class Sessions implements SessionStore {
 
     @Override
     public int revokeOthers(long userId, String keepToken) {
-        String keep = Tokens.hash(keepToken);
+        return revokeExcept(userId, Tokens.hash(keepToken));
+    }
+
+    @Override
+    public int revokeAll(long userId) {
+        return revokeExcept(userId, null);
+    }
+
+    /** Ends the user's sessions but the one whose hash is {@code keep} (none when null). */
+    private int revokeExcept(long userId, String keep) {
         int ended = 0;
         try {
             for (String hash : backend.indexed(userId)) {

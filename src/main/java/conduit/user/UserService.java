@@ -53,11 +53,13 @@ public final class UserService {
     private final RateLimiter limiter;
     private final AccountPolicy policy;
     private final PasswordPolicy passwordPolicy;
+    private final AccountLinks links;
     private final SignupTiming signupTiming = new SignupTiming();
 
-    public UserService(UserStore store, SessionStore sessions, PasswordHasher passwords, WriteEvents events,
+    public UserService(UserStore store, AccountLinks links, SessionStore sessions, PasswordHasher passwords, WriteEvents events,
                        RateLimiter limiter, AccountPolicy policy) {
         this.store = store;
+        this.links = links;
         this.sessions = sessions;
         this.passwords = passwords;
         this.events = events;
@@ -81,8 +83,13 @@ public final class UserService {
             if (store.emailTaken(email, 0)) {
                 throw Failure.taken("email");
             }
+            String verifiedName = username;
+            String verifiedEmail = email;
+            long now = Clock.now();
             try {
-                id = store.insert(username, Identifiers.usernameKey(username), email, hash, Clock.now());
+                // The verification link is mailed if and only if the account commits.
+                id = store.insert(username, Identifiers.usernameKey(username), email, hash, now, (tx, newId) ->
+                        links.verification(tx, newId, verifiedName, verifiedEmail, store.emailIndex(verifiedEmail), now));
             } catch (RuntimeException e) {
                 throw duplicateOr(e);
             }
@@ -156,9 +163,21 @@ public final class UserService {
         if (emailChanged && store.emailTaken(email, userId)) {
             throw Failure.taken("email");
         }
-        User updated = new User(userId, username, email, hash, bio, image);
+        User updated = new User(userId, username, email, hash, bio, image, !emailChanged && old.emailVerified());
+        long now = Clock.now();
         try {
-            store.update(updated, Identifiers.usernameKey(username), Clock.now());
+            store.update(updated, Identifiers.usernameKey(username), now, (tx, id) -> {
+                if (passwordChanged || emailChanged) {
+                    links.voidResets(tx, id, now);
+                }
+                if (emailChanged) {
+                    // The change takes effect at once (the RealWorld contract); the new address is
+                    // asked to prove itself, and the old one is told, with a link that undoes it.
+                    links.verification(tx, id, username, email, store.emailIndex(email), now);
+                    links.emailChanged(tx, id, old.username(), old.email(), store.sealedEmail(old), store.emailIndex(old.email()),
+                            now);
+                }
+            });
         } catch (RuntimeException e) {
             throw duplicateOr(e);
         }
@@ -233,7 +252,8 @@ public final class UserService {
         return username;
     }
 
-    private static String email(String value) {
+    /** A cleaned, well-formed email, or 422 {@code email}. */
+    static String email(String value) {
         String email = Text.required("email", Identifiers.clean("email", value), MAX_EMAIL);
         if (!EMAIL.matcher(email).matches()) {
             throw Failure.invalid("email", "is invalid");

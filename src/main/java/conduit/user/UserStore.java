@@ -6,6 +6,7 @@ import java.util.Optional;
 import conduit.crypto.EmailProtection;
 import conduit.db.Database;
 import conduit.db.Rows;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 /**
@@ -20,10 +21,18 @@ import io.helidon.dbclient.DbRow;
  * to the new one.
  */
 public final class UserStore {
-    private static final String COLUMNS = "id, username, email, email_lookup, password_hash, bio, image";
+    private static final String COLUMNS = "id, username, email, email_lookup, password_hash, bio, image, email_verified";
 
     /** A row that still needs its username key. */
     record Unkeyed(long id, String username) {
+    }
+
+    /** Work that commits or rolls back with an account's write (the mail the write causes). */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        AlsoInTransaction NOTHING = (tx, userId) -> { };
+
+        void run(DbExecute tx, long userId);
     }
 
     private final Database db;
@@ -34,8 +43,9 @@ public final class UserStore {
         this.emails = emails;
     }
 
-    /** Inserts the account, then seals the email under the new row's id, in one transaction. */
-    public long insert(String username, String usernameKey, String email, String passwordHash, long now) {
+    /** Inserts the account, then seals the email under the new row's id, then runs {@code also}, in one transaction. */
+    public long insert(String username, String usernameKey, String email, String passwordHash, long now,
+                       AlsoInTransaction also) {
         String index = emails.index(email);
         return db.inTransaction(tx -> {
             long id = Rows.insertedId(tx.createInsert("""
@@ -47,6 +57,7 @@ public final class UserStore {
                     .addParam("hash", passwordHash)
                     .addParam("now", now));
             tx.update("UPDATE users SET email = ? WHERE id = ?", emails.seal(email, id), id);
+            also.run(tx, id);
             return id;
         });
     }
@@ -108,21 +119,62 @@ public final class UserStore {
                 emails.index(email), emails.legacyIndex(email), exceptId).isPresent());
     }
 
-    public void update(User user, String usernameKey, long now) {
-        db.write(exec -> exec.createUpdate("""
-                        UPDATE users SET username = :username, username_key = :key, email = :email, email_lookup = :lookup,
-                               password_hash = :hash, bio = :bio, image = :image, updated_at = :now
-                        WHERE id = :id""")
-                .addParam("username", user.username())
-                .addParam("key", usernameKey)
-                .addParam("email", emails.seal(user.email(), user.id()))
-                .addParam("lookup", emails.index(user.email()))
-                .addParam("hash", user.passwordHash())
-                .addParam("bio", user.bio())
-                .addParam("image", user.image())
-                .addParam("now", now)
-                .addParam("id", user.id())
-                .execute());
+    /**
+     * Writes the account's fields, and {@code also}, in one transaction. A row whose email changes
+     * is unverified again.
+     */
+    public void update(User user, String usernameKey, long now, AlsoInTransaction also) {
+        db.inTransaction(tx -> {
+            tx.createUpdate("""
+                            UPDATE users SET username = :username, username_key = :key, email = :email, email_lookup = :lookup,
+                                   email_verified = :verified, password_hash = :hash, bio = :bio, image = :image, updated_at = :now
+                            WHERE id = :id""")
+                    .addParam("username", user.username())
+                    .addParam("key", usernameKey)
+                    .addParam("email", emails.seal(user.email(), user.id()))
+                    .addParam("lookup", emails.index(user.email()))
+                    .addParam("verified", user.emailVerified())
+                    .addParam("hash", user.passwordHash())
+                    .addParam("bio", user.bio())
+                    .addParam("image", user.image())
+                    .addParam("now", now)
+                    .addParam("id", user.id())
+                    .execute();
+            also.run(tx, user.id());
+            return null;
+        });
+    }
+
+    /** The email as stored in the user's row (sealed, bound to the row): kept to put it back later. */
+    String sealedEmail(User user) {
+        return emails.seal(user.email(), user.id());
+    }
+
+    /**
+     * A new password chosen through a link mailed to the account's address, which the link thereby
+     * proves too.
+     */
+    void resetPassword(DbExecute tx, long id, String passwordHash, long now) {
+        tx.update("UPDATE users SET password_hash = ?, email_verified = TRUE, updated_at = ? WHERE id = ?", passwordHash, now, id);
+    }
+
+    /** Marks the address verified, if it is still the one the link was sent to; false when it is not. */
+    boolean markVerified(DbExecute tx, long id, String emailIndex, long now) {
+        return tx.update("UPDATE users SET email_verified = TRUE, updated_at = ? WHERE id = ? AND email_lookup = ?",
+                now, id, emailIndex) == 1;
+    }
+
+    /**
+     * Puts back a previous address in its stored forms (it is proven: the link went to it); false
+     * when another account holds it now.
+     */
+    boolean restoreEmail(DbExecute tx, long id, String sealedEmail, String emailIndex, long now) {
+        if (tx.get("SELECT id FROM users WHERE email_lookup = ? AND id <> ?", emailIndex, id).isPresent()) {
+            return false;
+        }
+        tx.update("UPDATE users SET email = ?, email_lookup = ?, email_verified = TRUE, updated_at = ? WHERE id = ?",
+                sealedEmail, emailIndex, now, id);
+        return true;
     }
 
     /** Up to {@code limit} rows without a username key, after {@code afterId}. */
@@ -139,6 +191,7 @@ public final class UserStore {
     private User user(DbRow row) {
         long id = Rows.longValue(row, "id");
         return new User(id, Rows.string(row, "username"), emails.open(Rows.string(row, "email"), id),
-                Rows.string(row, "password_hash"), Rows.string(row, "bio"), Rows.string(row, "image"));
+                Rows.string(row, "password_hash"), Rows.string(row, "bio"), Rows.string(row, "image"),
+                Rows.bool(row, "email_verified"));
     }
 }

@@ -50,9 +50,9 @@ class MailRelayTest {
         data.close();
     }
 
-    private void enqueue(String to, String link) {
+    private void enqueue(String to, String path) {
         data.database().inTransaction(tx -> {
-            outbox.enqueue(tx, "password-reset", to, Map.of("username", "carol", "link", link, "minutes", "30"),
+            outbox.enqueue(tx, "password-reset", to, Map.of("username", "carol", "path", path, "minutes", "30"),
                     System.currentTimeMillis());
             return null;
         });
@@ -74,7 +74,7 @@ class MailRelayTest {
 
     @Test
     void embeddedMailIsAFileADeveloperCanOpenAndTheRowGoes() throws IOException {
-        enqueue("carol@example.com", "https://conduit.example.com/#/reset?token=abc123");
+        enqueue("carol@example.com", "/#/reset-password?token=abc123");
         String stored = data.database().write(exec -> exec.get("SELECT payload FROM mail_outbox").map(r -> Rows.string(r, "payload"))).orElseThrow();
         assertFalse(stored.contains("carol@example.com") || stored.contains("abc123"), "the payload is sealed at rest");
 
@@ -86,7 +86,7 @@ class MailRelayTest {
         String eml = Files.readString(files.get(0));
         assertTrue(eml.contains("To: carol@example.com"), eml);
         assertTrue(eml.contains("Subject: Reset your Conduit password"), eml);
-        assertTrue(eml.contains("https://conduit.example.com/#/reset?token=abc123"), "the link, as is, in the text part");
+        assertTrue(eml.contains("https://conduit.example.com/#/reset-password?token=abc123"), "the link, as is, in the text part");
         assertTrue(eml.contains("Conduit · https://conduit.example.com"), "the site's base URL");
         assertTrue(eml.contains("Content-Type: text/html"), "an HTML part too");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
@@ -94,16 +94,16 @@ class MailRelayTest {
 
     @Test
     void htmlValuesAreEscaped() {
-        Mail mail = templates.render("password-reset", "x@example.com", Map.of("username", "<b>eve</b>", "link", "https://x/?a=1&b=2",
+        Mail mail = templates.render("password-reset", "x@example.com", Map.of("username", "<b>eve</b>", "path", "/?a=1&b=2",
                 "minutes", "30"));
         assertTrue(mail.html().contains("&lt;b&gt;eve&lt;/b&gt;"));
-        assertTrue(mail.html().contains("https://x/?a=1&amp;b=2"));
+        assertTrue(mail.html().contains("https://conduit.example.com/?a=1&amp;b=2"));
         assertTrue(mail.text().contains("<b>eve</b>"), "plain text is not HTML");
     }
 
     @Test
     void anUnreachableProviderDelaysMailButNeverLosesIt() throws IOException {
-        enqueue("dave@example.com", "https://conduit.example.com/#/reset?token=t1");
+        enqueue("dave@example.com", "/#/reset-password?token=t1");
         MailSender down = mail -> {
             throw new IllegalStateException("SES unreachable (connect timed out)");
         };
@@ -124,7 +124,7 @@ class MailRelayTest {
     @Test
     void twoInstancesSendEachMessageOnce() throws IOException {
         for (int i = 0; i < 12; i++) {
-            enqueue("user" + i + "@example.com", "https://conduit.example.com/#/reset?token=" + i);
+            enqueue("user" + i + "@example.com", "/#/reset-password?token=" + i);
         }
         FileMailSender sender = new FileMailSender(dir.resolve("mail"), "Conduit <no-reply@conduit.local>");
         MailRelay a = new MailRelay(outbox, templates, sender);
@@ -141,7 +141,7 @@ class MailRelayTest {
     void sesSendsItAndMotoRecordsIt() throws Exception {
         URI moto = URI.create(Stack.env("MOTO_ENDPOINT"));
         String to = "ses-" + System.nanoTime() + "@example.com";
-        enqueue(to, "https://conduit.example.com/#/reset?token=ses1");
+        enqueue(to, "/#/reset-password?token=ses1");
         // The sender's domain is an SES identity, as the stack makes it (moto refuses others, as SES does).
         try (var client = software.amazon.awssdk.services.sesv2.SesV2Client.builder()
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).endpointOverride(moto).build()) {
@@ -157,6 +157,6 @@ class MailRelayTest {
         String recorded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(moto.resolve("/moto-api/data.json")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(recorded.contains(to), "moto recorded a message to " + to);
-        assertTrue(recorded.contains("https://conduit.example.com/#/reset?token=ses1"));
+        assertTrue(recorded.contains("https://conduit.example.com/#/reset-password?token=ses1"));
     }
 }

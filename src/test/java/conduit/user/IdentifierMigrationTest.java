@@ -30,9 +30,9 @@ class IdentifierMigrationTest {
             UserStore store = new UserStore(db, infra.keys().emails());
             String base = "old_" + System.nanoTime();
             // As the previous release wrote them: no username_key. Two of them already look alike.
-            long plain = store.insert(base, null, base + "@example.com", "x", 1);
-            long upper = store.insert(base.toUpperCase(), null, base + "_2@example.com", "x", 1);
-            long other = store.insert(base + "_other", null, base + "_3@example.com", "x", 1);
+            long plain = store.insert(base, null, base + "@example.com", "x", 1, UserStore.AlsoInTransaction.NOTHING);
+            long upper = store.insert(base.toUpperCase(), null, base + "_2@example.com", "x", 1, UserStore.AlsoInTransaction.NOTHING);
+            long other = store.insert(base + "_other", null, base + "_3@example.com", "x", 1, UserStore.AlsoInTransaction.NOTHING);
             IdentifierBackfill.Result result = new IdentifierBackfill(store).run();
             assertTrue(result.keyed() >= 2 && result.clashes() >= 1, result.toString());
             assertEquals(Identifiers.usernameKey(base), key(db, plain));
@@ -52,7 +52,7 @@ class IdentifierMigrationTest {
             Database db = infra.data().database();
             UserStore store = new UserStore(db, infra.keys().emails());
             String email = "Straße" + System.nanoTime() + "@example.com";
-            long id = store.insert("strasse" + System.nanoTime(), null, email, "x", 1);
+            long id = store.insert("strasse" + System.nanoTime(), null, email, "x", 1, UserStore.AlsoInTransaction.NOTHING);
             String legacy = infra.keys().emails().legacyIndex(email);
             db.write(exec -> exec.update("UPDATE users SET email_lookup = ? WHERE id = ?", legacy, id));
 
