@@ -59,7 +59,7 @@ export async function startApp(env = {}) {
   const stop = async () => {
     if (exited === null) {
       child.kill('SIGTERM');
-      for (let i = 0; i < 20 && exited === null; i++) await sleep(100);
+      for (let i = 0; i < 5 && exited === null; i++) await sleep(100);
       if (exited === null) child.kill('SIGKILL');
       for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
     }
