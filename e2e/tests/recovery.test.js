@@ -46,7 +46,11 @@ async function signIn(page, u) {
   await nav(page).getByRole('link', { name: u.username }).waitFor();
 }
 
-/** axe-core on the page as it is: no serious or critical WCAG 2.2 AA finding. */
+/**
+ * axe-core on the page as it is: no serious or critical WCAG 2.2 AA finding. (The banner is
+ * checked by accessibility.test.js, whose signed-in user is unverified; the verify page is the
+ * revert page's template.)
+ */
 async function accessible(page, label) {
   const found = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(found.map((v) => `${label}: ${v.id} ${v.help} → ${v.nodes.join(' | ')}`), []);
@@ -164,7 +168,6 @@ describe('account recovery, verification and sessions in the browser', { skip: w
 
     const banner = page.getByRole('region', { name: 'Verify your address' });
     await banner.getByText(u.email).waitFor();
-    await accessible(page, 'home with the verification banner');
     await screenshot(page, 'verify-banner');
 
     const signUpMail = await waitForMail(app.mailDir, u.email, /confirm your email/i);
@@ -172,7 +175,6 @@ describe('account recovery, verification and sessions in the browser', { skip: w
     await go(page, signUpMail.link);
     await page.getByRole('heading', { level: 1, name: 'Email address verified' }).waitFor();
     await page.waitForFunction(() => !document.querySelector('.verify-banner'));
-    await accessible(page, 'verify email');
     await screenshot(page, 'verify-email');
     await go(page, '#/');
     assert.equal(await banner.count(), 0, 'no banner once verified, after a reload too');
