@@ -78,11 +78,14 @@ export async function screenshot(page, name) {
   return file;
 }
 
-/** Opens a hash route of the app ("#/login") and waits for the app to have rendered it. */
-export async function open(page, hash = '#/') {
-  const target = `${BASE_URL}/${hash}`;
+/**
+ * Opens a hash route of the app ("#/login") and waits for the app to have rendered it.
+ * `base`: another app instance's address (lib/app.js) instead of BASE_URL.
+ */
+export async function open(page, hash = '#/', base = BASE_URL) {
+  const target = `${base}/${hash}`;
   const before = await page.evaluate(() => document.body?.dataset.ready ?? null).catch(() => null);
-  const sameDocument = page.url().startsWith(`${BASE_URL}/`) && page.url() !== target;
+  const sameDocument = page.url().startsWith(`${base}/`) && page.url() !== target;
   if (page.url() === target) await page.reload({ waitUntil: 'domcontentloaded' });
   else await page.goto(target, { waitUntil: 'domcontentloaded' });
   if (sameDocument) {

@@ -124,6 +124,8 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
         });
         assert.equal(login.status(), 200);
         await visit('#/', 'home');
+        // Ann never verified her address: every signed-in page is checked with the banner on it.
+        assert.equal(await page.getByRole('region', { name: 'Verify your address' }).count(), 1);
         await visit('#/?feed=you', 'your feed');
         await visit(`#/article/${annArticle.slug}`, 'own article');
         await visit(`#/article/${benArticle.slug}`, "another's article");

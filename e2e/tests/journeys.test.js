@@ -397,9 +397,9 @@ describe('Conduit in the browser', () => {
     await page.getByLabel('Email').fill('');
     await expectingFailedRequests(422, async () => {
       await page.getByRole('button', { name: 'Update Settings' }).click();
-      await page.locator('.settings-page .form-errors li').first().waitFor();
+      await page.locator('.settings-page > .form-errors li').first().waitFor();
     });
-    const text = await page.locator('.settings-page .form-errors').innerText();
+    const text = await page.locator('.settings-page > .form-errors').innerText();
     assert.match(text, /email/);
   });
 
@@ -410,7 +410,7 @@ describe('Conduit in the browser', () => {
     const status = page.locator('#settings-upload-status');
     await page.waitForFunction(() => /saved|failed/.test(document.getElementById('settings-upload-status').textContent));
     if ((await status.innerText()).includes('failed')) {
-      assert.fail(`upload failed: ${await page.locator('.settings-page .form-errors').innerText()}`);
+      assert.fail(`upload failed: ${await page.locator('.settings-page > .form-errors').innerText()}`);
     }
     const imageUrl = await page.getByLabel('URL of profile picture').inputValue();
     assert.ok(imageUrl, 'the stored image URL is shown');

@@ -137,11 +137,27 @@ describe('keyboard only', () => {
     assert.deepEqual(await page.locator('.article-body .tag-list li').allInnerTexts(), ['keys']);
   });
 
-  test('sign out from the settings', T, async () => {
+  test('the banner\'s "send the link again" and the sessions list are reached; sign out from the settings', T, async () => {
+    await use(page.getByRole('region', { name: 'Verify your address' }).getByRole('button', { name: 'Send the link again' }));
+    await page.getByText('We sent a new link').waitFor();
     await use(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }));
     await page.getByRole('heading', { name: 'Your Settings' }).waitFor();
+    // The sign-up (API) session is another one: it has its button, reached on the way down.
+    await page.getByRole('region', { name: 'Sessions' }).getByRole('button', { name: 'Sign out all other sessions' }).waitFor();
     await use(page.getByRole('button', { name: 'Or click here to logout.' }));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor();
+  });
+
+  test('forgot password: from the sign-in page to the neutral answer, which takes the focus', T, async () => {
+    await open(page, '#/login');
+    await use(page.getByRole('link', { name: 'Forgot your password?' }));
+    await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
+    await use(page.getByLabel('Email'), null);
+    await page.keyboard.type(kay.email);
+    await page.keyboard.press('Enter');
+    await page.getByText('If an account exists for that address').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'forgot-sent');
+    assert.ok(await focusIndicator(page), 'the answer shows that it has the focus');
     assert.deepEqual(browser.pageErrors, []);
     assert.deepEqual(browser.consoleErrors, []);
   });

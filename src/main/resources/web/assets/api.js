@@ -3,10 +3,12 @@
 // echoes the readable CSRF cookie in X-CSRF-Token (double-submit CSRF protection).
 
 export class ApiError extends Error {
-  constructor(status, errors) {
+  /** `retryAfter`: the seconds of a 429's or 503's Retry-After header, else null. */
+  constructor(status, errors, retryAfter = null) {
     super(`API request failed with ${status}`);
     this.status = status;
     this.errors = errors;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -73,7 +75,11 @@ export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
-export async function request(method, path, body, idempotencyKey) {
+/**
+ * One API call. `quiet401`: a 401 is the caller's to handle (it only asks whether a session is
+ * still alive) instead of ending the session for the whole app.
+ */
+export async function request(method, path, body, idempotencyKey, { quiet401 = false } = {}) {
   const headers = { Accept: 'application/json', 'X-Conduit-Client': 'web' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -105,8 +111,10 @@ export async function request(method, path, body, idempotencyKey) {
     }
   }
   if (!res.ok) {
-    if (res.status === 401 && path !== '/users/login') onUnauthorized();
-    throw new ApiError(res.status, data?.errors ?? { general: [`The server answered ${res.status}.`] });
+    if (res.status === 401 && path !== '/users/login' && !quiet401) onUnauthorized();
+    const retryAfter = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
+    throw new ApiError(res.status, data?.errors ?? { general: [`The server answered ${res.status}.`] },
+      Number.isFinite(retryAfter) ? retryAfter : null);
   }
   return data;
 }
@@ -117,6 +125,8 @@ const q = (params) => {
   return s.toString();
 };
 const seg = encodeURIComponent;
+/** The re-authentication body: none at all when there is no password to send (a recent sign-in may do). */
+const reauth = (currentPassword) => (currentPassword ? { user: { currentPassword } } : undefined);
 
 export const api = {
   currentUser: () => request('GET', '/user'),
@@ -124,6 +134,20 @@ export const api = {
   register: (user, key) => request('POST', '/users', { user }, key),
   logout: () => request('POST', '/users/logout'),
   updateUser: (user) => request('PUT', '/user', { user }),
+  // 401 here means "this browser's session is gone", which the caller handles.
+  checkUser: () => request('GET', '/user', undefined, undefined, { quiet401: true }),
+
+  // Account recovery through mailed links: the token is the one in the link's URL.
+  requestPasswordReset: (email) => request('POST', '/users/password-reset', { user: { email } }),
+  resetPassword: (token, password) => request('POST', '/users/password-reset/confirm', { user: { token, password } }),
+  verifyEmail: (token) => request('POST', '/users/verify-email', { user: { token } }),
+  revertEmail: (token) => request('POST', '/users/email-change/revert', { user: { token } }),
+  resendVerification: () => request('POST', '/user/verification'),
+
+  // Sessions. Ending another one needs the current password unless this one signed in recently.
+  sessions: () => request('GET', '/user/sessions'),
+  endSession: (id, currentPassword) => request('DELETE', `/user/sessions/${seg(id)}`, reauth(currentPassword)),
+  endOtherSessions: (currentPassword) => request('DELETE', '/user/sessions', reauth(currentPassword)),
 
   profile: (username) => request('GET', `/profiles/${seg(username)}`),
   follow: (username) => request('POST', `/profiles/${seg(username)}/follow`),

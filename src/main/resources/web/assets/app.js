@@ -2,6 +2,7 @@
 // A page renders as soon as this script runs: who is signed in comes from the cookies and the
 // remembered profile (session.js), not from a request that every page would wait for.
 import { api, forgetCsrfCookie, setUnauthorizedHandler } from './api.js';
+import { renderBanner } from './banner.js';
 import { avatar, clear, h, route } from './dom.js';
 import { currentUser, hasSession, onUserChange, restore, setCurrentUser } from './session.js';
 import { flash, navigate, pageChanged } from './ui.js';
@@ -11,12 +12,18 @@ import * as settings from './pages/settings.js';
 import * as editor from './pages/editor.js';
 import * as article from './pages/article.js';
 import * as profile from './pages/profile.js';
+import * as recovery from './pages/recovery.js';
+import * as email from './pages/email.js';
 
 // [pattern, page, signed-in only]. Captured groups are passed to the page, decoded.
 const ROUTES = [
   [/^\/$/, home.page, false],
   [/^\/login$/, auth.loginPage, false],
   [/^\/register$/, auth.registerPage, false],
+  [/^\/forgot-password$/, recovery.forgotPage, false],
+  [/^\/reset-password$/, recovery.resetPage, false],
+  [/^\/verify-email$/, email.verifyPage, false],
+  [/^\/revert-email$/, email.revertPage, false],
   [/^\/settings$/, settings.page, true],
   [/^\/editor$/, editor.page, true],
   [/^\/editor\/([^/]+)$/, editor.page, true],
@@ -100,6 +107,7 @@ function navLink(href, label, extra) {
 
 function renderNav() {
   const user = currentUser();
+  renderBanner(document.getElementById('notice'), user);
   clear(document.getElementById('nav'),
     navLink('#/', 'Home'),
     user ? [

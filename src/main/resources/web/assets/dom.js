@@ -72,12 +72,34 @@ export function formatDate(iso) {
   return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${d.getFullYear()}`;
 }
 
+/** "November 30, 2026 at 09:05" in the visitor's time zone (24-hour clock). */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const two = (n) => String(n).padStart(2, '0');
+  return `${formatDate(iso)} at ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** "in 40 seconds", "in about 5 minutes", "in about 2 hours": how long a rate limit lasts. */
+export function waitText(seconds) {
+  const s = Math.max(1, Math.round(seconds));
+  if (s < 60) return `in ${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.ceil(s / 60);
+  if (m < 90) return `in about ${m} minute${m === 1 ? '' : 's'}`;
+  return `in about ${Math.round(m / 60)} hours`;
+}
+
+// The server's rate-limit message: "too many attempts, retry in 3412 s".
+const RETRY_IN = /^too many attempts, retry in (\d+) s$/;
+
 /** Human sentences from a RealWorld error body: {"errors":{"email":["has already been taken"]}}. */
 export function errorMessages(errors) {
   const out = [];
   for (const [field, messages] of Object.entries(errors ?? {})) {
     for (const message of [messages].flat()) {
-      if (field === 'credentials' && message === 'invalid') out.push('email or password is invalid');
+      const limited = RETRY_IN.exec(String(message));
+      if (limited) out.push(`Too many attempts. Please try again ${waitText(Number(limited[1]))}.`);
+      else if (field === 'credentials' && message === 'invalid') out.push('email or password is invalid');
       else if (field === 'general' || field === 'network') out.push(String(message));
       else out.push(`${field} ${message}`);
     }
@@ -93,6 +115,24 @@ export function errorList() {
     clear(box, messages.length ? h('ul', { class: 'error-messages' }, messages.map((m) => h('li', null, m))) : null);
   };
   box.clear = () => clear(box);
+  return box;
+}
+
+/**
+ * The error line under one field (e.g. the password policy's answer): shown next to the control,
+ * announced at once (an alert), and tied to the control by aria-describedby and aria-invalid.
+ */
+export function fieldError(control, id) {
+  const box = h('div', { class: 'field-error', id, role: 'alert' });
+  const describedBy = (control.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== id);
+  control.setAttribute('aria-describedby', [...describedBy, id].join(' '));
+  box.show = (messages) => {
+    const list = [messages].flat().filter(Boolean);
+    if (list.length) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+    clear(box, list.map((m) => h('p', null, m)));
+  };
+  box.clear = () => box.show([]);
   return box;
 }
 

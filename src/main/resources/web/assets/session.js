@@ -4,7 +4,7 @@
 // out", with no request and no 401 for a visitor. The signed-in user's profile (never a token)
 // is remembered in localStorage under a fingerprint of that cookie, so a page renders at once
 // with it; app.js refreshes it from GET /api/user after the page is up.
-import { csrfToken } from './api.js';
+import { api, csrfToken, forgetCsrfCookie } from './api.js';
 
 const STORE = 'conduit.user';
 const listeners = new Set();
@@ -43,12 +43,31 @@ export function setCurrentUser(user) {
   current = user ?? null;
   const token = csrfToken();
   if (current && token !== null) {
-    const { username, email, bio, image } = current;
-    write({ session: fingerprint(token), user: { username, email, bio, image } });
+    const { username, email, bio, image, verified } = current;
+    write({ session: fingerprint(token), user: { username, email, bio, image, verified } });
   } else {
     write(null);
   }
   for (const fn of listeners) fn(current);
+}
+
+/**
+ * Asks the server who this browser's session belongs to now, after something may have changed
+ * it elsewhere: a mailed link that verified an address or ended every session of an account
+ * (which may or may not be this browser's). A 401 means signed out, quietly: the caller says
+ * what happened. A network error keeps what is known.
+ */
+export async function recheckSession() {
+  if (!hasSession()) return;
+  try {
+    const { user } = await api.checkUser();
+    setCurrentUser(user);
+  } catch (e) {
+    if (e.status === 401) {
+      forgetCsrfCookie();
+      setCurrentUser(null);
+    }
+  }
 }
 
 /** Calls fn(user) on every change until it returns false. */

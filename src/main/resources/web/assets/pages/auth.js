@@ -1,10 +1,10 @@
-// Sign in (#/login) and sign up (#/register).
+// Sign in (#/login, with the way to a forgotten password) and sign up (#/register).
 import { api, submissions } from '../api.js';
 import { busy, errorList, field, h } from '../dom.js';
 import { setCurrentUser } from '../session.js';
 import { navigate } from '../ui.js';
 
-function authPage({ title, other, otherHref, fields, submitLabel, submit }) {
+function authPage({ title, other, otherHref, fields, submitLabel, submit, after = null }) {
   const errors = errorList();
   const keys = submissions(); // sign-up creates a user: a retried submission must not make two
   const form = h('form', { class: 'auth-form', novalidate: true, 'aria-labelledby': 'auth-title' },
@@ -28,7 +28,8 @@ function authPage({ title, other, otherHref, fields, submitLabel, submit }) {
     h('h1', { id: 'auth-title', class: 'text-center' }, title),
     h('p', { class: 'text-center' }, h('a', { href: otherHref }, other)),
     errors,
-    form);
+    form,
+    after);
   node.dataset.title = title;
   return node;
 }
@@ -44,6 +45,7 @@ export function loginPage() {
       field('Password', 'login-password', h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true })),
     ],
     submit: ({ email, password }) => api.login(email, password),
+    after: h('p', { class: 'text-center forgot' }, h('a', { href: '#/forgot-password' }, 'Forgot your password?')),
   });
 }
 
