@@ -24,7 +24,7 @@ public final class ArticleStore {
     }
 
     private static final String COLUMNS = """
-            SELECT a.id, a.slug, a.title, a.description, %s a.created_at, a.updated_at,
+            SELECT a.id, a.author_id, a.slug, a.title, a.description, %s a.created_at, a.updated_at,
                    u.username, u.bio, u.image,
                    (SELECT COUNT(*) FROM favorites fc WHERE fc.article_id = a.id) AS favorites_count,
                    EXISTS (SELECT 1 FROM favorites fv WHERE fv.article_id = a.id AND fv.user_id = :viewer) AS favorited,
@@ -218,7 +218,7 @@ public final class ArticleStore {
     private static Article article(DbRow r, String body, List<String> tags) {
         Profile author = new Profile(Rows.string(r, "username"), Rows.string(r, "bio"), Rows.string(r, "image"),
                 Rows.bool(r, "following"));
-        return new Article(Rows.longValue(r, "id"), Rows.string(r, "slug"), Rows.string(r, "title"),
+        return new Article(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"), Rows.string(r, "title"),
                 Rows.string(r, "description"), body, tags, Rows.longValue(r, "created_at"),
                 Rows.longValue(r, "updated_at"), Rows.bool(r, "favorited"), Rows.intValue(r, "favorites_count"), author);
     }
