@@ -119,18 +119,28 @@ final class NearCache implements AutoCloseable {
         return entry.json();
     }
 
+    /**
+     * The current subscription, to be taken <em>before</em> asking Redis and handed back to
+     * {@link #learn} and {@link #put}: what Redis answered is applied only if the same subscription
+     * was already live when it was asked. A value read before a (re)subscription may predate a
+     * bump whose message this subscription never got, and would otherwise stay in the mirror.
+     */
+    Object since() {
+        return epoch;
+    }
+
     /** What a look-up in Redis (or a bump by this instance) showed: the mirror moves forward to it. */
-    void learn(int stripe, long generation, long at) {
+    void learn(Object since, int stripe, long generation, long at) {
         Epoch e = epoch;
-        if (e != null) {
+        if (e != null && e == since) {
             e.learn(stripe, generation, at);
         }
     }
 
     /** Keeps a copy of a view that is current under these generations. */
-    void put(String key, long allGeneration, long stripeGeneration, byte[] json) {
+    void put(Object since, String key, long allGeneration, long stripeGeneration, byte[] json) {
         Epoch e = epoch;
-        if (e == null) {
+        if (e == null || e != since) {
             return;
         }
         Entry previous = e.entries.put(key, new Entry(allGeneration, stripeGeneration, json, System.currentTimeMillis() + ttlMillis));

@@ -127,6 +127,7 @@ public final class ViewCache {
                 return copy;
             }
         }
+        Object since = near == null ? null : near.since();
         CacheStore.Lookup found;
         try {
             found = store.lookup(key, stripe);
@@ -135,8 +136,8 @@ public final class ViewCache {
             return load.get();
         }
         if (near != null) {
-            near.learn(CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
-            near.learn(stripe, found.stripeGeneration(), found.stripeBumpedAt());
+            near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
+            near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
         }
         byte[] stamp = (found.allGeneration() + "." + found.stripeGeneration() + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] entry = found.entry();
@@ -144,7 +145,7 @@ public final class ViewCache {
             metrics.hits.increment();
             byte[] json = Arrays.copyOfRange(entry, stamp.length, entry.length);
             if (near != null) {
-                near.put(key, found.allGeneration(), found.stripeGeneration(), json);
+                near.put(since, key, found.allGeneration(), found.stripeGeneration(), json);
             }
             return json;
         }
@@ -157,7 +158,7 @@ public final class ViewCache {
             try {
                 store.store(key, stored, ttlMillis);
                 if (near != null) {
-                    near.put(key, found.allGeneration(), found.stripeGeneration(), json);
+                    near.put(since, key, found.allGeneration(), found.stripeGeneration(), json);
                 }
             } catch (CacheStore.Unavailable e) {
                 failed(e);
@@ -185,12 +186,13 @@ public final class ViewCache {
             return;
         }
         long at = System.currentTimeMillis();
+        Object since = near == null ? null : near.since();
         try {
             long[] generations = store.bump(stripes, at);
             if (near != null) {
                 // This instance's own writes show here at once, whatever the subscription's delay.
                 for (int i = 0; i < stripes.length; i++) {
-                    near.learn(stripes[i], generations[i], at);
+                    near.learn(since, stripes[i], generations[i], at);
                 }
             }
         } catch (CacheStore.Unavailable e) {
