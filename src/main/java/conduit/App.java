@@ -7,6 +7,7 @@ import java.util.List;
 import conduit.article.ArticleRoutes;
 import conduit.article.ArticleViews;
 import conduit.article.FavoriteStore;
+import conduit.article.ViewerBitsStore;
 import conduit.blob.ImageRoutes;
 import conduit.blob.LocalBlobStore;
 import conduit.blob.LocalFileRoutes;
@@ -159,7 +160,7 @@ public final class App implements AutoCloseable {
                             new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), users, auth)))
                     .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
                     .register("/api/articles", ApiRoutes.of(
-                            new ArticleRoutes(articles, new ArticleViews(articles, views), auth, idempotency, limiter),
+                            new ArticleRoutes(articles, new ArticleViews(articles, views, new ViewerBitsStore(db)), auth, idempotency, limiter),
                             new CommentRoutes(comments, auth, idempotency, limiter)))
                     .register("/api/tags", ApiRoutes.of(new TagRoutes(tags, views)))
                     .register("/api/uploads", ApiRoutes.of(new UploadRoutes(uploads, auth, idempotency, limiter)))

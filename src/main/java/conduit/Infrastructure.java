@@ -47,7 +47,7 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
                     settings.limits(), (since, loader) -> {
                         var loaded = db.readFreshSince(since, loader);
                         return new ViewCache.Loaded(loaded.value(), loaded.fresh());
-                    });
+                    }, conduit.db.ReadConsistency::readFromWriter);
             keys = KeyTier.start(aws.kmsKeyId(), aws.kmsEndpoint(), settings.dataDir(), new KeyMaterialStore(db));
             BlobStore blobs = aws.s3Bucket() == null
                     ? new LocalBlobStore(settings.dataDir(), aws.publicBaseUrl())

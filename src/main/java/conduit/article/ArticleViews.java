@@ -8,21 +8,29 @@ import conduit.web.Json;
  * The JSON a reader gets for articles and lists: from the public cache where its rules allow
  * ({@link PublicViews}), else from the service. The only place that joins the two, so the
  * service knows nothing of caching and the cache nothing of articles.
+ *
+ * <p>A signed-in viewer gets the same cached public view as an anonymous visitor, with their own
+ * {@code favorited} and {@code following} laid over it ({@link PublicPage}) from one small query
+ * for exactly the ids on it ({@link ViewerBitsStore}). The query runs per request and is never
+ * cached, so one viewer's bits can never reach another, and read-your-writes routes it to the
+ * writer after the viewer's own writes, as it does every other read.
  */
 public final class ArticleViews {
     private final ArticleService articles;
     private final PublicViews views;
+    private final ViewerBitsStore bits;
 
-    public ArticleViews(ArticleService articles, PublicViews views) {
+    public ArticleViews(ArticleService articles, PublicViews views, ViewerBitsStore bits) {
         this.articles = articles;
         this.views = views;
+        this.bits = bits;
     }
 
     /** A page of a list (never the feed), as the viewer (0: anonymous) sees it. */
     public byte[] list(ArticleFilter filter, long viewerId, Page page) {
         long count = views.count(filter.key(), () -> articles.count(filter, 0));
-        if (PublicViews.cachesListPage(filter.equals(ArticleFilter.ALL), viewerId, page)) {
-            return views.listPage(page, () -> listing(filter, 0, page, count));
+        if (PublicViews.cachesListPage(filter.feed(), page)) {
+            return as(viewerId, PublicPage.of(views.listPage(filter.key(), page, () -> publicListing(filter, page, count))));
         }
         return listing(filter, viewerId, page, count);
     }
@@ -32,13 +40,26 @@ public final class ArticleViews {
         return listing(ArticleFilter.FEED, viewerId, page, articles.count(ArticleFilter.FEED, viewerId));
     }
 
-    /** One article; the anonymous view through the cache, since it has no per-user fields to leak. */
+    /** One article: its public view through the cache, with the viewer's bits laid over it. */
     public byte[] article(String slug, long viewerId) {
-        if (viewerId == 0) {
-            String checked = ArticleService.checkedSlug(slug); // no cache look-up for a slug that cannot exist
-            return views.article(checked, () -> Json.write(ArticleJson.single(articles.get(checked, 0))));
+        String checked = ArticleService.checkedSlug(slug); // no cache look-up for a slug that cannot exist
+        return as(viewerId, PublicPage.of(views.article(checked, () -> {
+            Article article = articles.get(checked, 0);
+            return PublicPage.store(Json.write(ArticleJson.single(article)), java.util.List.of(article));
+        })));
+    }
+
+    private byte[] as(long viewerId, PublicPage page) {
+        if (viewerId == 0 || page.empty()) {
+            return page.anonymous();
         }
-        return Json.write(ArticleJson.single(articles.get(slug, viewerId)));
+        ViewerBitsStore.Bits mine = bits.of(viewerId, page.articleIds, page.authorIds);
+        return page.as(mine.favorited(), mine.followed());
+    }
+
+    private byte[] publicListing(ArticleFilter filter, Page page, long count) {
+        ArticleService.Listing listing = articles.list(filter, 0, page, count);
+        return PublicPage.store(Json.write(ArticleJson.Listing.of(listing)), listing.articles());
     }
 
     private byte[] listing(ArticleFilter filter, long viewerId, Page page, long count) {

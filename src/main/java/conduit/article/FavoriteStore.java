@@ -2,7 +2,7 @@ package conduit.article;
 
 import conduit.db.Database;
 
-/** SQL for favourites. Both writes are idempotent: favouriting twice is one favourite. */
+/** SQL for favourites. Both writes are idempotent: favouriting twice is one favourite. Positional parameters: see {@link ArticleStore}. */
 public final class FavoriteStore {
     private final Database db;
 
@@ -11,12 +11,11 @@ public final class FavoriteStore {
     }
 
     public void favorite(long userId, long articleId, long now) {
-        db.write(exec -> exec.createInsert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (:u, :a, :now)")
-                .addParam("u", userId).addParam("a", articleId).addParam("now", now).execute());
+        db.write(exec -> exec.insert("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (?, ?, ?)",
+                userId, articleId, now));
     }
 
     public void unfavorite(long userId, long articleId) {
-        db.write(exec -> exec.createDelete("DELETE FROM favorites WHERE user_id = :u AND article_id = :a")
-                .addParam("u", userId).addParam("a", articleId).execute());
+        db.write(exec -> exec.delete("DELETE FROM favorites WHERE user_id = ? AND article_id = ?", userId, articleId));
     }
 }

@@ -3,11 +3,15 @@ package conduit.cache;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 
-/** cache_hits_total, cache_misses_total, cache_errors_total on /observe/metrics. */
+/**
+ * cache_hits_total, cache_misses_total, cache_errors_total on /observe/metrics, and
+ * cache_near_hits_total: the hits served from this process's copies (counted in hits too).
+ */
 final class CacheMetrics {
     final Counter hits = counter("cache.hits");
     final Counter misses = counter("cache.misses");
     final Counter errors = counter("cache.errors");
+    final Counter nearHits = counter("cache.near.hits");
 
     private static Counter counter(String name) {
         return Metrics.globalRegistry().getOrCreate(Counter.builder(name));

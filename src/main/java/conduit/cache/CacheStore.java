@@ -27,9 +27,10 @@ interface CacheStore {
      * {@code at} as their bump time before the generation, so that a reader who sees the new
      * generation also sees a bump time at least that recent.
      *
+     * @return the stripes' new generations, in the same order
      * @throws Unavailable when the store cannot be reached
      */
-    void bump(int[] stripes, long at);
+    long[] bump(int[] stripes, long at);
 
     /** The store could not be reached or answered wrongly; the cache steps aside for a while. */
     final class Unavailable extends RuntimeException {

@@ -39,10 +39,12 @@ final class LocalCacheStore implements CacheStore {
     }
 
     @Override
-    public void bump(int[] stripes, long at) {
-        for (int stripe : stripes) {
-            bumpedAt.set(stripe, at);
-            generations.incrementAndGet(stripe);
+    public long[] bump(int[] stripes, long at) {
+        long[] now = new long[stripes.length];
+        for (int i = 0; i < stripes.length; i++) {
+            bumpedAt.set(stripes[i], at);
+            now[i] = generations.incrementAndGet(stripes[i]);
         }
+        return now;
     }
 }

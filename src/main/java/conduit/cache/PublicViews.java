@@ -11,7 +11,9 @@ import conduit.common.WriteEvents;
  * The rules of the query cache, all in one place: which public views are cached, under which key
  * and scope, and which scopes each write makes stale. Only what an anonymous visitor sees is
  * cached (per-user fields such as {@code favorited} and {@code following} never go in); a view
- * is the response's JSON, loaded by the caller.
+ * is the response's JSON (with, for articles and list pages, what lets the caller lay one
+ * viewer's bits over it), loaded by the caller. Keys of a stored form that changes get a new
+ * name, so instances of two releases never read each other's entries.
  *
  * <table>
  * <caption>What each write invalidates</caption>
@@ -24,7 +26,7 @@ import conduit.common.WriteEvents;
  * </table>
  */
 public final class PublicViews implements WriteEvents {
-    /** Anonymous views of the global list are cached up to this offset (the pages people read). */
+    /** List pages are cached up to this offset (the pages people read). */
     static final int CACHED_OFFSETS = 100;
 
     private final ViewCache cache;
@@ -38,19 +40,26 @@ public final class PublicViews implements WriteEvents {
         return cache.get("tags", Scopes.TAGS, load);
     }
 
-    /** One article as an anonymous visitor sees it. */
+    /**
+     * One article's public view (as an anonymous visitor sees it: no per-user field is ever
+     * stored), which every viewer's copy is made from. The loader's bytes are opaque here.
+     */
     public byte[] article(String slug, Supplier<byte[]> load) {
-        return cache.get("article:" + slug, Scopes.article(slug), load);
+        return cache.get("article-page:" + slug, Scopes.article(slug), load);
     }
 
-    /** True for the list pages {@link #listPage} caches: the global list's first pages, seen anonymously. */
-    public static boolean cachesListPage(boolean globalList, long viewerId, Page page) {
-        return globalList && viewerId == 0 && page.offset() < CACHED_OFFSETS;
+    /** True for the list pages {@link #listPage} caches: the first pages of every list but the feed, for every viewer. */
+    public static boolean cachesListPage(boolean feed, Page page) {
+        return !feed && page.offset() < CACHED_OFFSETS;
     }
 
-    /** A page of the global list as an anonymous visitor sees it. */
-    public byte[] listPage(Page page, Supplier<byte[]> load) {
-        return cache.get("articles:" + page.limit() + ":" + page.offset(), Scopes.LISTS, load);
+    /**
+     * A page of a list (all articles, or by a filter's key) as an anonymous visitor sees it,
+     * which every viewer's copy is made from. A filtered list depends on what the global one
+     * does (articles, their favourites, tags and authors), so it is stale with the lists.
+     */
+    public byte[] listPage(String filterKey, Page page, Supplier<byte[]> load) {
+        return cache.get("list-page:" + filterKey + ":" + page.limit() + ":" + page.offset(), Scopes.LISTS, load);
     }
 
     /**

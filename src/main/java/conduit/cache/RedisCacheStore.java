@@ -20,13 +20,23 @@ final class RedisCacheStore implements CacheStore {
     private static final String SLOT = "{conduit:cache}";
     /** v2: JSON views with two-part stamps (v1 held decoded objects under one generation). */
     private static final String ENTRY = SLOT + ":v2:e:";
-    /** Per stripe: the bump time first, then the generation (see {@link CacheStore#bump}). */
+    /**
+     * Per stripe: the bump time first, then the generation (see {@link CacheStore#bump}); then,
+     * in the same script (so no bump is ever seen without its message following), the new
+     * generations are published for every instance's {@link NearCache}: {@code at;stripe:gen,...}.
+     * ARGV: the time, the channel, then the stripes' numbers.
+     */
     private static final String BUMP = """
+            local generations = {}
+            local parts = {}
             for i = 1, #KEYS, 2 do
               redis.call('SET', KEYS[i], ARGV[1])
-              redis.call('INCR', KEYS[i + 1])
+              local g = redis.call('INCR', KEYS[i + 1])
+              generations[#generations + 1] = g
+              parts[#parts + 1] = ARGV[(i + 1) / 2 + 2] .. ':' .. g
             end
-            return #KEYS""";
+            redis.call('PUBLISH', ARGV[2], ARGV[1] .. ';' .. table.concat(parts, ','))
+            return generations""";
 
     private final UnifiedJedis redis;
     private final TierBreaker breaker;
@@ -53,13 +63,25 @@ final class RedisCacheStore implements CacheStore {
     }
 
     @Override
-    public void bump(int[] stripes, long at) {
+    public long[] bump(int[] stripes, long at) {
         List<String> keys = new ArrayList<>(stripes.length * 2);
+        List<String> args = new ArrayList<>(stripes.length + 2);
+        args.add(Long.toString(at));
+        args.add(NearCache.CHANNEL);
         for (int stripe : stripes) {
             keys.add(bumped(stripe));
             keys.add(generation(stripe));
+            args.add(Integer.toString(stripe));
         }
-        call(() -> redis.eval(BUMP, keys, List.of(Long.toString(at))));
+        Object answer = call(() -> redis.eval(BUMP, keys, args));
+        if (!(answer instanceof List<?> generations) || generations.size() != stripes.length) {
+            throw new Unavailable(new IllegalStateException("the bump script answered " + answer));
+        }
+        long[] now = new long[stripes.length];
+        for (int i = 0; i < now.length; i++) {
+            now[i] = ((Number) generations.get(i)).longValue();
+        }
+        return now;
     }
 
     private <T> T call(Supplier<T> command) {

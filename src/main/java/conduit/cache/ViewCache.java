@@ -4,9 +4,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import conduit.ops.TierBreaker;
+import conduit.redis.RedisConnector;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -27,6 +29,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <li>When the store fails, views are loaded directly: public pages keep working from the
  * database. While Redis is down its circuit breaker refuses calls at once, so no request waits
  * out a timeout.</li>
+ * <li>Over Redis, a {@link NearCache} may keep copies in this process: a hit it can vouch for
+ * costs no round trip, within the staleness bound it states; anything else asks the store.</li>
  * </ul>
  */
 public final class ViewCache {
@@ -47,16 +51,54 @@ public final class ViewCache {
     private final long ttlMillis;
     private final FreshLoader fresh;
     private final CacheMetrics metrics = new CacheMetrics();
+    private final NearCache near;
 
     ViewCache(CacheStore store, long ttlMillis, FreshLoader fresh) {
+        this(store, ttlMillis, fresh, null);
+    }
+
+    private ViewCache(CacheStore store, long ttlMillis, FreshLoader fresh, NearCache near) {
         this.store = store;
         this.ttlMillis = ttlMillis;
         this.fresh = fresh;
+        this.near = near;
     }
 
-    /** Shared by every instance through Redis, behind Redis's circuit breaker. */
+    /** Shared by every instance through Redis, behind Redis's circuit breaker; every hit a round trip. */
     public static ViewCache redis(UnifiedJedis redis, TierBreaker breaker, long ttlMillis, FreshLoader fresh) {
         return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh);
+    }
+
+    /** How the copies in this process are bounded; see {@link NearCache} for the guarantee. */
+    public record Near(long maxBytes, long boundMillis, BooleanSupplier mustBeCurrent) {
+    }
+
+    /**
+     * Shared through a standalone Redis, with copies of the views in this process ({@link
+     * NearCache}), which subscribes to the invalidations on a connection of its own to {@code endpoint}.
+     */
+    public static ViewCache redis(UnifiedJedis redis, RedisConnector.Endpoint endpoint, TierBreaker breaker, long ttlMillis,
+                                  FreshLoader fresh, Near near) {
+        NearCache copies = new NearCache(endpoint, near.maxBytes(), near.boundMillis(), ttlMillis, near.mustBeCurrent(),
+                new CacheMetrics());
+        return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh, copies);
+    }
+
+    /** True while copies in this process may be served (for tests and health details). */
+    public boolean nearServing() {
+        return near != null && near.serving();
+    }
+
+    /** How many views were served from copies in this process. */
+    long nearServed() {
+        return near == null ? 0 : near.served();
+    }
+
+    /** Stops the subscription of the copies in this process, if any. */
+    public void close() {
+        if (near != null) {
+            near.close();
+        }
     }
 
     /** In this process, bounded to {@code maxBytes} of entries (one instance). */
@@ -77,18 +119,35 @@ public final class ViewCache {
         if (store == null) {
             return load.get();
         }
+        int stripe = Scopes.stripe(scope);
+        if (near != null) {
+            byte[] copy = near.get(key, stripe);
+            if (copy != null) {
+                metrics.hits.increment();
+                return copy;
+            }
+        }
+        Object since = near == null ? null : near.since();
         CacheStore.Lookup found;
         try {
-            found = store.lookup(key, Scopes.stripe(scope));
+            found = store.lookup(key, stripe);
         } catch (CacheStore.Unavailable e) {
             failed(e);
             return load.get();
+        }
+        if (near != null) {
+            near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
+            near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
         }
         byte[] stamp = (found.allGeneration() + "." + found.stripeGeneration() + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] entry = found.entry();
         if (entry != null && entry.length >= stamp.length && Arrays.equals(entry, 0, stamp.length, stamp, 0, stamp.length)) {
             metrics.hits.increment();
-            return Arrays.copyOfRange(entry, stamp.length, entry.length);
+            byte[] json = Arrays.copyOfRange(entry, stamp.length, entry.length);
+            if (near != null) {
+                near.put(since, key, found.allGeneration(), found.stripeGeneration(), json);
+            }
+            return json;
         }
         metrics.misses.increment();
         Loaded loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
@@ -98,6 +157,9 @@ public final class ViewCache {
             System.arraycopy(json, 0, stored, stamp.length, json.length);
             try {
                 store.store(key, stored, ttlMillis);
+                if (near != null) {
+                    near.put(since, key, found.allGeneration(), found.stripeGeneration(), json);
+                }
             } catch (CacheStore.Unavailable e) {
                 failed(e);
             }
@@ -123,8 +185,16 @@ public final class ViewCache {
         if (store == null) {
             return;
         }
+        long at = System.currentTimeMillis();
+        Object since = near == null ? null : near.since();
         try {
-            store.bump(stripes, System.currentTimeMillis());
+            long[] generations = store.bump(stripes, at);
+            if (near != null) {
+                // This instance's own writes show here at once, whatever the subscription's delay.
+                for (int i = 0; i < stripes.length; i++) {
+                    near.learn(since, stripes[i], generations[i], at);
+                }
+            }
         } catch (CacheStore.Unavailable e) {
             // Entries keep their old stamps until the TTL ends them: bounded staleness.
             failed(e);

@@ -2,6 +2,7 @@ package conduit.comment;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import conduit.common.Page;
 import conduit.db.Database;
@@ -10,11 +11,11 @@ import conduit.profile.Profile;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
-/** SQL for comments. */
+/** SQL for comments; positional parameters (see {@code article.ArticleStore} why). */
 public final class CommentStore {
     private static final String SELECT = """
             SELECT c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
-                   EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = c.author_id AND fo.follower_id = :viewer) AS following
+                   EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = c.author_id AND fo.follower_id = ?) AS following
             FROM comments c JOIN users u ON u.id = c.author_id
             """;
 
@@ -27,12 +28,8 @@ public final class CommentStore {
     public long insert(long articleId, long authorId, String body, long now, String requestKey) {
         return db.write(exec -> Rows.insertedId(exec.createInsert("""
                         INSERT INTO comments (article_id, author_id, body, created_at, updated_at, request_key)
-                        VALUES (:article, :author, :body, :now, :now, :key)""")
-                .addParam("key", requestKey)
-                .addParam("article", articleId)
-                .addParam("author", authorId)
-                .addParam("body", body)
-                .addParam("now", now)));
+                        VALUES (?, ?, ?, ?, ?, ?)""")
+                .params(articleId, authorId, body, now, now, requestKey)));
     }
 
     /** The comment a request created, from the writer (for its retry). */
@@ -43,14 +40,12 @@ public final class CommentStore {
 
     /** Oldest first, as a conversation reads. */
     public List<Comment> list(long articleId, long viewerId, Page page) {
-        return db.read(exec -> exec.createQuery(SELECT + "WHERE c.article_id = :article ORDER BY c.id LIMIT :limit OFFSET :offset")
-                .addParam("viewer", viewerId)
-                .addParam("article", articleId)
-                .addParam("limit", page.limit())
-                .addParam("offset", page.offset())
-                .execute()
-                .map(CommentStore::comment)
-                .toList());
+        return db.read(exec -> {
+            try (Stream<DbRow> rows = exec.query(SELECT + "WHERE c.article_id = ? ORDER BY c.id LIMIT ? OFFSET ?",
+                    viewerId, articleId, page.limit(), page.offset())) {
+                return rows.map(CommentStore::comment).toList();
+            }
+        });
     }
 
     /** Read from the writer: the answer to a write must show that write. */
@@ -59,11 +54,7 @@ public final class CommentStore {
     }
 
     private static Optional<Comment> byId(DbExecute exec, long id, long viewerId) {
-        return exec.createGet(SELECT + "WHERE c.id = :id")
-                .addParam("viewer", viewerId)
-                .addParam("id", id)
-                .execute()
-                .map(CommentStore::comment);
+        return exec.get(SELECT + "WHERE c.id = ?", viewerId, id).map(CommentStore::comment);
     }
 
     /** The comment's author, when the comment exists on that article. */
@@ -73,7 +64,7 @@ public final class CommentStore {
     }
 
     public void delete(long commentId) {
-        db.write(exec -> exec.createDelete("DELETE FROM comments WHERE id = :id").addParam("id", commentId).execute());
+        db.write(exec -> exec.delete("DELETE FROM comments WHERE id = ?", commentId));
     }
 
     private static Comment comment(DbRow r) {

@@ -97,7 +97,8 @@ public final class ReadConsistency {
         return READER_FAILED.get() != null;
     }
 
-    static boolean readFromWriter() {
+    /** True when this request's reads must see the latest writes (its session wrote recently, or it writes). */
+    public static boolean readFromWriter() {
         return FROM_WRITER.get() != null;
     }
 

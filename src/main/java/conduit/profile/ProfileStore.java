@@ -6,7 +6,7 @@ import conduit.common.Clock;
 import conduit.db.Database;
 import conduit.db.Rows;
 
-/** SQL for profiles and follows. */
+/** SQL for profiles and follows; positional parameters (see {@code article.ArticleStore} why). */
 public final class ProfileStore {
     /** A profile and the id behind it. */
     public record Found(long userId, Profile profile) {
@@ -19,30 +19,21 @@ public final class ProfileStore {
     }
 
     public Optional<Found> byUsername(String username, long viewerId) {
-        return db.read(exec -> exec.createGet("""
+        return db.read(exec -> exec.get("""
                         SELECT u.id, u.username, u.bio, u.image,
-                               EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = :viewer AND f.followee_id = u.id) AS following
-                        FROM users u WHERE u.username = :username""")
-                .addParam("viewer", viewerId)
-                .addParam("username", username)
-                .execute()
+                               EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ? AND f.followee_id = u.id) AS following
+                        FROM users u WHERE u.username = ?""", viewerId, username)
                 .map(row -> new Found(Rows.longValue(row, "id"), new Profile(Rows.string(row, "username"),
                         Rows.string(row, "bio"), Rows.string(row, "image"), Rows.bool(row, "following")))));
     }
 
     /** Idempotent: following twice is one follow. */
     public void follow(long followerId, long followeeId) {
-        db.write(exec -> exec.createInsert("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (:a, :b, :now)")
-                .addParam("a", followerId)
-                .addParam("b", followeeId)
-                .addParam("now", Clock.now())
-                .execute());
+        db.write(exec -> exec.insert("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)",
+                followerId, followeeId, Clock.now()));
     }
 
     public void unfollow(long followerId, long followeeId) {
-        db.write(exec -> exec.createDelete("DELETE FROM follows WHERE follower_id = :a AND followee_id = :b")
-                .addParam("a", followerId)
-                .addParam("b", followeeId)
-                .execute());
+        db.write(exec -> exec.delete("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?", followerId, followeeId));
     }
 }

@@ -2,6 +2,7 @@ package conduit.redis;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import conduit.cache.ViewCache;
 import conduit.crypto.BlindIndex;
@@ -22,8 +23,16 @@ import redis.clients.jedis.exceptions.JedisException;
  * The state that makes instances interchangeable: sessions, the query cache and rate limits. In Redis when configured (shared by every instance), else in this process.
  */
 public final class CacheTier implements AutoCloseable {
-    /** The in-process cache's share of the heap (the production heap is 96 MB; the live set ~25 MB). */
+    /**
+     * The in-process cache's share of the heap (the production heap is 96 MB; the live set ~25 MB);
+     * also the bound of the copies of Redis's views kept in each instance.
+     */
     private static final long LOCAL_CACHE_BYTES = 8L * 1024 * 1024;
+    /**
+     * How far behind Redis a copy of a view kept in an instance may be when it is served (see
+     * {@code cache/NearCache}): a write acknowledged this long before a read on any instance shows in it.
+     */
+    public static final long NEAR_CACHE_BOUND_MILLIS = 250;
     private final UnifiedJedis redis;
     private final TierBreaker breaker;
     private final SessionStore sessions;
@@ -38,9 +47,13 @@ public final class CacheTier implements AutoCloseable {
         this.limiter = limiter;
     }
 
-    /** @param rotatingToken Redis's AUTH token from a secret, or null for the settings' own */
+    /**
+     * @param rotatingToken Redis's AUTH token from a secret, or null for the settings' own
+     * @param readYourWrites true while the current request must see its session's own writes: then
+     *                       cached views come from Redis itself, never from a copy in this process
+     */
     public static CacheTier start(RedisSettings settings, SecretValue rotatingToken, SessionPolicy policy, Duration cacheTtl,
-                                  RateLimits limits, ViewCache.FreshLoader fresh) {
+                                  RateLimits limits, ViewCache.FreshLoader fresh, BooleanSupplier readYourWrites) {
         boolean caching = !cacheTtl.isZero();
         if (settings == null) {
             return new CacheTier(null, null, Sessions.inMemory(policy, System::currentTimeMillis),
@@ -52,9 +65,19 @@ public final class CacheTier implements AutoCloseable {
         // One breaker for every use of Redis: sessions, cache and limits fail fast together.
         // A call slower than half the client timeout counts as failing (Redis answers in < 1 ms).
         TierBreaker breaker = new TierBreaker("redis", CacheTier::redisDown, settings.timeout().dividedBy(2));
+        ViewCache cache;
+        if (!caching) {
+            cache = ViewCache.disabled();
+        } else if (!settings.cluster()) {
+            cache = ViewCache.redis(redis, RedisConnector.endpoint(settings, rotatingToken), breaker, cacheTtl.toMillis(), fresh,
+                    new ViewCache.Near(LOCAL_CACHE_BYTES, NEAR_CACHE_BOUND_MILLIS, readYourWrites));
+        } else {
+            // A Redis Cluster delivers a publish to a subscriber on another node over the cluster
+            // bus, with no order against a PING there: the bound could not be vouched for.
+            cache = ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh);
+        }
         return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, policy, System::currentTimeMillis),
-                caching ? ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh) : ViewCache.disabled(),
-                RateLimiter.redis(redis, breaker, limits));
+                cache, RateLimiter.redis(redis, breaker, limits));
     }
 
     /** Redis itself is in trouble (unreachable, timing out, failing over), not a bad command. */
@@ -99,6 +122,7 @@ public final class CacheTier implements AutoCloseable {
 
     @Override
     public void close() {
+        cache.close();
         if (redis != null) {
             redis.close();
         }

@@ -58,6 +58,38 @@ public final class RedisConnector {
      *                 logs in with its value in memory, and re-reads it when Redis refuses the login
      */
     public static UnifiedJedis connect(RedisSettings settings, SecretValue rotating) {
+        DefaultJedisClientConfig.Builder config = clientConfig(settings, rotating);
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(settings.poolSize());
+        pool.setMaxIdle(settings.poolSize());
+        pool.setMinIdle(Math.min(2, settings.poolSize()));
+        // Waiting for a pooled connection is bounded like every other Redis call.
+        pool.setMaxWait(settings.timeout());
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        if (settings.cluster()) {
+            Set<HostAndPort> nodes = new LinkedHashSet<>();
+            for (String node : settings.clusterNodes()) {
+                nodes.add(HostAndPort.from(node.trim()));
+            }
+            return RedisClusterClient.builder()
+                    .nodes(nodes)
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .maxAttempts(2)
+                    .maxTotalRetriesDuration(settings.timeout().multipliedBy(2))
+                    .build();
+        }
+        HostAndPort node = standaloneNode(settings);
+        JedisClientConfig clientConfig = config.build();
+        var client = RedisClient.builder().hostAndPort(node).clientConfig(clientConfig).poolConfig(pool);
+        if (rotating != null) {
+            client.connectionProvider(new PooledConnectionProvider(new Relogin(node, clientConfig, rotating), pool));
+        }
+        return client.build();
+    }
+
+    private static DefaultJedisClientConfig.Builder clientConfig(RedisSettings settings, SecretValue rotating) {
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
@@ -80,35 +112,28 @@ public final class RedisConnector {
                 config.sslSocketFactory(trusting(settings));
             }
         }
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(settings.poolSize());
-        pool.setMaxIdle(settings.poolSize());
-        pool.setMinIdle(Math.min(2, settings.poolSize()));
-        // Waiting for a pooled connection is bounded like every other Redis call.
-        pool.setMaxWait(settings.timeout());
-        pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        return config;
+    }
+
+    /** Where a standalone Redis is and how to log in to it. */
+    public record Endpoint(HostAndPort node, JedisClientConfig config) {
+    }
+
+    /**
+     * The standalone Redis's address and login (a rotated secret's value read at each login), for
+     * a connection of its own outside the pool: a subscription, which holds its connection for
+     * good and is read on one thread while another writes to it.
+     */
+    public static Endpoint endpoint(RedisSettings settings, SecretValue rotating) {
         if (settings.cluster()) {
-            Set<HostAndPort> nodes = new LinkedHashSet<>();
-            for (String node : settings.clusterNodes()) {
-                nodes.add(HostAndPort.from(node.trim()));
-            }
-            return RedisClusterClient.builder()
-                    .nodes(nodes)
-                    .clientConfig(config.build())
-                    .poolConfig(pool)
-                    .maxAttempts(2)
-                    .maxTotalRetriesDuration(settings.timeout().multipliedBy(2))
-                    .build();
+            throw new IllegalArgumentException("a Redis Cluster has no single endpoint");
         }
+        return new Endpoint(standaloneNode(settings), clientConfig(settings, rotating).build());
+    }
+
+    private static HostAndPort standaloneNode(RedisSettings settings) {
         int port = settings.url().getPort() > 0 ? settings.url().getPort() : 6379;
-        HostAndPort node = new HostAndPort(settings.url().getHost(), port);
-        JedisClientConfig clientConfig = config.build();
-        var client = RedisClient.builder().hostAndPort(node).clientConfig(clientConfig).poolConfig(pool);
-        if (rotating != null) {
-            client.connectionProvider(new PooledConnectionProvider(new Relogin(node, clientConfig, rotating), pool));
-        }
-        return client.build();
+        return new HostAndPort(settings.url().getHost(), port);
     }
 
     /** The login for each new connection: the user, and the secret's value in memory. */

@@ -45,6 +45,9 @@ class ViewCacheTest {
         String redis = System.getenv("REDIS_URL");
         if (redis != null && !redis.isBlank()) {
             caches.add(Named.of("Redis", ViewCache.redis(RedisConnector.connect(Stack.standaloneRedis()), BREAKER, 60_000, RECORDING)));
+            caches.add(Named.of("Redis, with copies in this process", ViewCache.redis(
+                    RedisConnector.connect(Stack.standaloneRedis()), RedisConnector.endpoint(Stack.standaloneRedis(), null), BREAKER, 60_000, RECORDING,
+                    new ViewCache.Near(1024 * 1024, 250, () -> false))));
         }
         String cluster = System.getenv("REDIS_CLUSTER_NODES");
         if (cluster != null && !cluster.isBlank()) {

@@ -1,0 +1,168 @@
+package conduit.article;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * The public JSON of a list page or an article (as an anonymous visitor sees it, every
+ * {@code favorited} and {@code following} false), with what a signed-in viewer's copy needs:
+ * for each article on it, its id, its author's id, and where its two per-viewer booleans are in
+ * the bytes. A viewer's copy is then the public bytes with some {@code false} spliced to
+ * {@code true}: no parsing and no serialising per request, and nothing of one viewer is ever
+ * stored (the cache holds only the public form).
+ *
+ * <p>Stored form (what the query cache keeps): one ASCII header line, then the JSON:
+ * {@code id,authorId,favoritedAt,followingAt;...\n}, offsets into the JSON.
+ */
+final class PublicPage {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+
+    private final byte[] stored;
+    private final int jsonStart;
+    final long[] articleIds;
+    final long[] authorIds;
+    private final int[] favoritedAt;
+    private final int[] followingAt;
+
+    private PublicPage(byte[] stored, int jsonStart, long[] articleIds, long[] authorIds, int[] favoritedAt, int[] followingAt) {
+        this.stored = stored;
+        this.jsonStart = jsonStart;
+        this.articleIds = articleIds;
+        this.authorIds = authorIds;
+        this.favoritedAt = favoritedAt;
+        this.followingAt = followingAt;
+    }
+
+    /**
+     * The stored form of public JSON written from these articles, in the order they appear in it.
+     *
+     * @throws IllegalStateException when the JSON does not hold exactly one {@code "favorited":false}
+     *                               and one {@code "following":false} per article (a bug: the
+     *                               articles were not loaded as an anonymous visitor sees them)
+     */
+    static byte[] store(byte[] json, List<Article> articles) {
+        int n = articles.size();
+        int[] favorited = new int[n];
+        int[] following = new int[n];
+        int f = 0;
+        int g = 0;
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    continue;
+                }
+                String name = parser.currentName();
+                boolean isFavorited = name.equals("favorited");
+                if (!isFavorited && !name.equals("following")) {
+                    continue;
+                }
+                if (parser.nextToken() != JsonToken.VALUE_FALSE || (isFavorited ? f : g) >= n) {
+                    throw new IllegalStateException("not an anonymous view of " + n + " articles");
+                }
+                int at = (int) parser.currentTokenLocation().getByteOffset();
+                if (isFavorited) {
+                    favorited[f++] = at;
+                } else {
+                    following[g++] = at;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (f != n || g != n) {
+            throw new IllegalStateException("not an anonymous view of " + n + " articles");
+        }
+        StringBuilder header = new StringBuilder(n * 32 + 1);
+        for (int i = 0; i < n; i++) {
+            Article a = articles.get(i);
+            header.append(a.id()).append(',').append(a.authorId()).append(',').append(favorited[i]).append(',')
+                    .append(following[i]).append(';');
+        }
+        byte[] head = header.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(head, head.length + json.length);
+        System.arraycopy(json, 0, out, head.length, json.length);
+        return out;
+    }
+
+    /** Reads the stored form back. */
+    static PublicPage of(byte[] stored) {
+        int n = 0;
+        int end = 0;
+        while (stored[end] != '\n') {
+            if (stored[end] == ';') {
+                n++;
+            }
+            end++;
+        }
+        long[] ids = new long[n];
+        long[] authors = new long[n];
+        int[] favorited = new int[n];
+        int[] following = new int[n];
+        int at = 0;
+        long[] field = new long[4];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 4; k++) {
+                long v = 0;
+                for (byte b = stored[at]; b >= '0' && b <= '9'; b = stored[++at]) {
+                    v = v * 10 + (b - '0');
+                }
+                field[k] = v;
+                at++; // the ',' or ';'
+            }
+            ids[i] = field[0];
+            authors[i] = field[1];
+            favorited[i] = (int) field[2];
+            following[i] = (int) field[3];
+        }
+        return new PublicPage(stored, end + 1, ids, authors, favorited, following);
+    }
+
+    /** The JSON as an anonymous visitor sees it. */
+    byte[] anonymous() {
+        return Arrays.copyOfRange(stored, jsonStart, stored.length);
+    }
+
+    /** True when there is nothing per viewer on it (an empty page). */
+    boolean empty() {
+        return articleIds.length == 0;
+    }
+
+    /** The JSON as a viewer sees it who favourited these articles and follows these authors. */
+    byte[] as(Set<Long> favoritedIds, Set<Long> followedAuthors) {
+        int n = articleIds.length;
+        int[] flips = new int[n * 2];
+        int count = 0;
+        // Per article, favorited comes before its author's following: the offsets are ascending.
+        for (int i = 0; i < n; i++) {
+            if (favoritedIds.contains(articleIds[i])) {
+                flips[count++] = favoritedAt[i];
+            }
+            if (followedAuthors.contains(authorIds[i])) {
+                flips[count++] = followingAt[i];
+            }
+        }
+        int length = stored.length - jsonStart;
+        byte[] out = new byte[length - count]; // "false" -> "true": one byte shorter each
+        int from = 0;
+        int to = 0;
+        for (int k = 0; k < count; k++) {
+            int at = flips[k];
+            System.arraycopy(stored, jsonStart + from, out, to, at - from);
+            to += at - from;
+            System.arraycopy(TRUE, 0, out, to, TRUE.length);
+            to += TRUE.length;
+            from = at + 5;
+        }
+        System.arraycopy(stored, jsonStart + from, out, to, length - from);
+        return out;
+    }
+}
