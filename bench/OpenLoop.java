@@ -410,9 +410,6 @@ public final class OpenLoop {
     /** Writes a request on a connection that has none in flight. */
     private void send(Conn c, Req r) {
         c.req = r;
-        if (r.measured()) {
-            sendLag.record((System.nanoTime() - r.intended()) / 1000);
-        }
         ByteBuffer out = ByteBuffer.wrap(r.bytes());
         try {
             while (out.hasRemaining()) {
@@ -435,6 +432,11 @@ public final class OpenLoop {
         }
         busy++;
         maxBusy = Math.max(maxBusy, busy);
+        if (r.measured()) {
+            // How late the generator itself sent (a request that waited for a connection is
+            // counted in "backlogged" instead: that wait is the server's).
+            sendLag.record((System.nanoTime() - r.intended()) / 1000);
+        }
         send(c, r);
     }
 

@@ -170,10 +170,27 @@ def size(m, rate):
     }
 
 
+def ceilings(m):
+    """The req/s of the mix at which each fixed limit of the design is reached."""
+    big = DB_CLASSES[-1]
+    out = {}
+    if m["writer_ms"]:
+        out[f"one Aurora writer ({big['type']}, {big['vcpu']} vCPU)"] = big["vcpu"] * UTILISATION / m["writer_ms"] * 1000
+    if m["reader_ms"]:
+        out[f"{MAX_READERS} Aurora readers ({big['type']})"] = MAX_READERS * big["vcpu"] * UTILISATION / m["reader_ms"] * 1000
+    if m["app_ms"]:
+        instances = big["max_connections"] // POOL_SIZE
+        out[f"writer max_connections ({big['max_connections']:,}: {instances} instances × {POOL_SIZE}, no RDS Proxy)"] = \
+            instances * APP["vcpu"] * UTILISATION / m["app_ms"] * 1000
+    if m["redis_ms"]:
+        out[f"{MAX_SHARDS} Redis shards"] = MAX_SHARDS * REDIS["command_cores"] * UTILISATION / m["redis_ms"] * 1000
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
 def model(result, mix="read-heavy"):
     m = per_request(result, mix)
-    return {"input": m, "rows": [size(m, r) for r in RATES], "prices": PRICES, "utilisation": UTILISATION,
-            "cpu_factor": CPU_FACTOR}
+    return {"input": m, "rows": [size(m, r) for r in RATES], "ceilings": ceilings(m), "prices": PRICES,
+            "utilisation": UTILISATION, "cpu_factor": CPU_FACTOR}
 
 
 # ------------------------------------------------------------------------------ local check
@@ -232,6 +249,9 @@ def markdown(mdl, check=None):
           f"{r['readers']} ({r['reader_cores']:.1f} cores) | {r['writer_connections']:,} | {r['redis_shards']} | "
           f"{r['alb_lcu']:,.0f} | {c['app']:,} | {c['aurora']:,} | {c['redis']:,} | {c['alb']:,} | "
           f"**{r['total_usd_month']:,}** | {'; '.join(r['limits'])} |")
+    w("")
+    w("Ceilings of the design for this mix (req/s at which each fixed limit is reached, lowest first): "
+      + "; ".join(f"{k} {v:,.0f}" for k, v in mdl["ceilings"].items()) + ".")
     w("")
     w(f"Prices: {mdl['prices']}.")
     if check:

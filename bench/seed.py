@@ -64,8 +64,14 @@ def main():
 
     def register(i):
         name = f"bench{run}u{i:03d}"
-        _, body = request(base, "POST", "/api/users", {
-            "user": {"username": name, "email": f"{name}@bench.example", "password": PASSWORD}})
+        user = {"username": name, "email": f"{name}@bench.example", "password": PASSWORD}
+        try:
+            _, body = request(base, "POST", "/api/users", {"user": user})
+        except common.HttpError as e:
+            # A sign-up answered 503 after the user was stored, then retried: it exists, log in.
+            if e.status != 409:
+                raise
+            _, body = request(base, "POST", "/api/users/login", {"user": {"email": user["email"], "password": PASSWORD}})
         return name, body["user"]["token"]
 
     users = list(pool.map(register, range(args.users)))
