@@ -245,10 +245,12 @@ def markdown(mdl, check=None):
     w("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     for r in mdl["rows"]:
         c = r["cost_usd_month"]
+        # Past a fixed limit the row prices the capped set-up, which does not serve the rate.
+        over = " (not servable as designed)" if any(not x.endswith("busy") for x in r["limits"]) else ""
         w(f"| {r['rate']:,} | {r['app_instances']:,} | {r['writer']} ({r['writer_cores']:.1f} cores) | "
           f"{r['readers']} ({r['reader_cores']:.1f} cores) | {r['writer_connections']:,} | {r['redis_shards']} | "
           f"{r['alb_lcu']:,.0f} | {c['app']:,} | {c['aurora']:,} | {c['redis']:,} | {c['alb']:,} | "
-          f"**{r['total_usd_month']:,}** | {'; '.join(r['limits'])} |")
+          f"**{r['total_usd_month']:,}**{over} | {'; '.join(r['limits'])} |")
     w("")
     w("Ceilings of the design for this mix (req/s at which each fixed limit is reached, lowest first): "
       + "; ".join(f"{k} {v:,.0f}" for k, v in mdl["ceilings"].items()) + ".")
