@@ -97,7 +97,7 @@ def metric_sum(snapshot, name, **labels):
     return total
 
 
-_CLK = os.sysconf("SC_CLK_TCK")
+CLK_TCK = _CLK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid):

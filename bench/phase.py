@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Runs one timed load phase with wrk and records what it did to the server.
+"""Runs one timed load phase and records what it did to the server.
 
-Warm-up (not measured), then the measured run. Around the measured run it takes the app's
+Closed loop (default): wrk with bench/wrk/mix.lua, -c connections each sending its next request
+when the last one is answered. Open loop (--rate R): bench/OpenLoop.java sends R requests per
+second whatever the server does and measures each from its scheduled time (no coordinated
+omission). Warm-up (not measured), then the measured run. Around the measured run it takes the app's
 metrics and the CPU time of the app and of the back-end servers, so each phase also says how
 much CPU a request cost, how many reads went to which pool, how the cache did, and which routes
 answered with errors. Writes one JSON file.
@@ -34,8 +37,65 @@ def run_wrk(args, seconds, env):
     return json.loads(m.group(1)), wall
 
 
+def run_open_loop(args, pids):
+    """Runs bench/OpenLoop with its own warm-up; snapshots the server when it says the measured
+    part starts and ends (BENCH_MEASURING / BENCH_MEASURED), so warm-up and drain stay out."""
+    cmd = [args.java, "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", args.openloop_cp, "OpenLoop",
+           "--url", args.base, "--rate", f"{args.rate:.1f}", "--duration", str(args.duration),
+           "--warmup", str(args.warmup), "--connections", str(args.connections), "--mix", args.mix,
+           "--path", args.path, "--method", args.method, "--data", args.data_json or ""]
+    if args.signed_in:
+        cmd.append("--signed-in")
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pids = dict(pids, loadgen=proc.pid)
+    before = after = result = None
+    deadline = started + args.warmup + args.duration + 60
+    for line in proc.stdout:
+        line = line.strip()
+        if line == "BENCH_MEASURING":
+            before = (snapshot(args, pids), deadlocks(args.writer_cnf))
+        elif line == "BENCH_MEASURED":
+            after = (snapshot(args, pids), deadlocks(args.writer_cnf))
+        elif line.startswith("BENCH_RESULT "):
+            result = json.loads(line[len("BENCH_RESULT "):])
+        if time.monotonic() > deadline:
+            proc.kill()
+            break
+    err = proc.stderr.read()
+    proc.wait()
+    wall = time.monotonic() - started
+    if proc.returncode != 0 or not result or not before or not after:
+        sys.stderr.write(err)
+        raise SystemExit(f"open-loop generator failed for phase {args.name} (exit {proc.returncode})")
+    return result, wall, before, after
+
+
+def machine_cpu():
+    """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat: with the
+    benchmark's own processes it tells how much the neighbours took during a phase."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
+    return (sum(v[:8]) - idle) / common.CLK_TCK, sum(v[:8]) / common.CLK_TCK
+
+
+def redis_commands():
+    """Redis's total_commands_processed in stack mode (the mode's environment names the port), else None."""
+    port = os.environ.get("STACK_REDIS_PORT")
+    if not port:
+        return None
+    try:
+        out = subprocess.run(["redis-cli", "--no-auth-warning", "-h", "127.0.0.1", "-p", port, "INFO", "stats"],
+                             env=dict(os.environ, REDISCLI_AUTH=os.environ.get("REDIS_PASSWORD", "")),
+                             capture_output=True, text=True, timeout=5).stdout
+        return int(re.search(r"total_commands_processed:(\d+)", out).group(1))
+    except (OSError, subprocess.SubprocessError, AttributeError, ValueError):
+        return None
+
+
 def snapshot(args, pids):
-    snap = {"metrics": common.metrics(args.base), "cpu": {}}
+    snap = {"metrics": common.metrics(args.base), "cpu": {}, "machine": machine_cpu(), "redis_commands": redis_commands()}
     for name, pid in pids.items():
         snap["cpu"][name] = common.cpu_seconds(pid)
     return snap
@@ -94,7 +154,7 @@ def main():
     ap.add_argument("--name", required=True)
     ap.add_argument("--title", default="")
     ap.add_argument("--base", required=True)
-    ap.add_argument("--mix", required=True, choices=["baseline", "path", "read", "write"])
+    ap.add_argument("--mix", required=True, choices=["baseline", "path", "read", "write", "create"])
     ap.add_argument("--path", default="/observe/health/live")
     ap.add_argument("--method", default="GET")
     ap.add_argument("--signed-in", action="store_true")
@@ -107,6 +167,12 @@ def main():
     ap.add_argument("--pid", action="append", default=[], help="name=pidfile: processes whose CPU time is counted")
     ap.add_argument("--writer-cnf", help="mariadb option file of the writer: count InnoDB deadlocks")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--rate", type=float, help="open loop: requests per second (bench/OpenLoop.java)")
+    ap.add_argument("--rate-of", default="", help="open loop: the closed-loop phase the rate is a share of")
+    ap.add_argument("--rate-share", type=float, help="open loop: that share (0..1)")
+    ap.add_argument("--data-json", default="", help="open loop: bench/seed.py's JSON data file")
+    ap.add_argument("--openloop-cp", default="", help="open loop: the directory of the compiled OpenLoop class")
+    ap.add_argument("--java", default="java")
     args = ap.parse_args()
 
     pids = {}
@@ -116,19 +182,27 @@ def main():
         if pid:
             pids[name] = pid
 
-    env = dict(os.environ, BENCH_MIX=args.mix, BENCH_PATH=args.path, BENCH_METHOD=args.method,
-               BENCH_SIGNED_IN="1" if args.signed_in else "0", BENCH_DATA=args.data,
-               BENCH_THREADS=str(args.threads), BENCH_MAX_REQUESTS=str(args.max_requests))
-    if args.warmup > 0:
-        run_wrk(args, args.warmup, env)
+    if args.rate:
+        result, wall, (before, deadlocks0), (after, deadlocks1) = run_open_loop(args, pids)
+        # The generator's CPU comes from /proc at the markers, like the servers' (it is a child
+        # that has not exited yet, so getrusage cannot see it).
+        gen = [before["cpu"].pop("loadgen", None), after["cpu"].pop("loadgen", None)]
+        loadgen_cpu = gen[1] - gen[0] if None not in gen else 0.0
+    else:
+        env = dict(os.environ, BENCH_MIX=args.mix, BENCH_PATH=args.path, BENCH_METHOD=args.method,
+                   BENCH_SIGNED_IN="1" if args.signed_in else "0", BENCH_DATA=args.data,
+                   BENCH_THREADS=str(args.threads), BENCH_MAX_REQUESTS=str(args.max_requests))
+        if args.warmup > 0:
+            run_wrk(args, args.warmup, env)
 
-    deadlocks0 = deadlocks(args.writer_cnf)
-    before = snapshot(args, pids)
-    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result, wall = run_wrk(args, args.duration, env)
-    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    after = snapshot(args, pids)
-    deadlocks1 = deadlocks(args.writer_cnf)
+        deadlocks0 = deadlocks(args.writer_cnf)
+        before = snapshot(args, pids)
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result, wall = run_wrk(args, args.duration, env)
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after = snapshot(args, pids)
+        deadlocks1 = deadlocks(args.writer_cnf)
+        loadgen_cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
 
     requests = result["requests"]
     secs = result["duration_us"] / 1e6
@@ -140,9 +214,15 @@ def main():
         if a is not None and b is not None:
             cpu[name] = {"seconds": round(a - b, 3), "ms_per_request": round(1000 * (a - b) / max(requests, 1), 4),
                          "cores": round((a - b) / secs, 3)}
-    wrk_cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
-    cpu["wrk"] = {"seconds": round(wrk_cpu, 3), "ms_per_request": round(1000 * wrk_cpu / max(requests, 1), 4),
-                  "cores": round(wrk_cpu / secs, 3)}
+    # Key "wrk" for the load generator whichever it is: the report's CPU table reads it.
+    cpu["wrk"] = {"seconds": round(loadgen_cpu, 3), "ms_per_request": round(1000 * loadgen_cpu / max(requests, 1), 4),
+                  "cores": round(loadgen_cpu / secs, 3)}
+    busy = after["machine"][0] - before["machine"][0]
+    ours = sum(v["seconds"] for v in cpu.values())
+    machine = {"busy_cores": round(busy / secs, 3), "others_cores": round(max(busy - ours, 0) / secs, 3),
+               "cores": os.cpu_count()}
+    rc = None if None in (before["redis_commands"], after["redis_commands"]) else \
+        after["redis_commands"] - before["redis_commands"]
     reader = delta(after, before, "db_reads_total", pool="reader")
     writer = delta(after, before, "db_reads_total", pool="writer")
     hits = delta(after, before, "cache_hits_total")
@@ -179,10 +259,17 @@ def main():
         "routes": route_statuses(before, after),
         "deadlocks": None if deadlocks0 is None or deadlocks1 is None else deadlocks1 - deadlocks0,
         "wall_s": round(wall, 2),
+        "generator": "open" if args.rate else "closed",
+        "machine": machine,
+        "bytes_per_request": round(result.get("bytes", 0) / max(requests, 1)),
+        "redis_commands_per_request": None if rc is None else round(rc / max(requests, 1), 3),
     }
+    if args.rate:
+        out["open_loop"] = dict(result["open_loop"], of=args.rate_of, share=args.rate_share)
     common.write_json(args.out, out)
     e = f"{out['errors']} errors" if out["errors"] else "0 errors"
-    print(f"  {args.name:<22} {out['rps']:>9.1f} req/s  p50 {out['p50_ms']:7.2f} ms  p99 {out['p99_ms']:7.2f} ms  {e}",
+    tail = f"  p99.9 {lat['p']['99.9'] / 1000:8.2f} ms" if args.rate else ""
+    print(f"  {args.name:<22} {out['rps']:>9.1f} req/s  p50 {out['p50_ms']:7.2f} ms  p99 {out['p99_ms']:7.2f} ms{tail}  {e}",
           file=sys.stderr)
 
 

@@ -83,7 +83,7 @@ class App:
         return int(m.group(1)) if m else None
 
 
-def train(base, rounds):
+def train(base, observe, rounds):
     """A few requests of every kind, so their classes are loaded and linked in the cache."""
     stamp = time.time_ns()
     for r in range(rounds):
@@ -109,8 +109,9 @@ def train(base, rounds):
         common.request(base, "DELETE", f"/api/articles/{slug}/favorite", token=token)
         common.request(base, "PUT", f"/api/articles/{slug}", {"article": {"description": "d2"}}, token=token)
         common.request(base, "GET", "/api/articles/nope-does-not-exist", expect=(404,))
-        common.request(base, "GET", "/observe/metrics")
-        common.request(base, "GET", "/observe/health")
+        # Health and metrics are served on the observe port only (the public port answers 404).
+        common.request(observe, "GET", "/observe/metrics")
+        common.request(observe, "GET", "/observe/health")
 
 
 RUNNING = []
@@ -157,7 +158,7 @@ def measure():
     t0 = time.monotonic()
     app = App(args, [f"-XX:AOTCacheOutput={args.aot}"], log("training"))
     app.wait_ready(120)
-    train(base, args.rounds)
+    train(base, f"http://127.0.0.1:{args.observe_port}", args.rounds)
     rc = app.stop(300)
     training_s = time.monotonic() - t0
     if not os.path.exists(args.aot):

@@ -10,6 +10,8 @@
 --                       read:  ~90% reads (global list, articles by tag, tag list, single article,
 --                              profile, comments), ~10% writes (create article, comment, favourite)
 --                       write: ~50% writes (create article, comment, favourite, unfavourite), 50% reads
+--                       create: article create only (2 tags, by an author): its CPU per request is
+--                              the figure compared between two jars (scripts/bench --baseline-jar)
 --   BENCH_PATH          the path for baseline/path
 --   BENCH_METHOD        the method for baseline/path (default GET; the baseline uses HEAD, see
 --                       docs/BENCHMARKS.md)
@@ -132,6 +134,7 @@ local mixes = {
     { 15, global_list }, { 20, article }, { 15, comments },
     { 15, create_article }, { 20, comment }, { 10, favourite }, { 5, unfavourite },
   },
+  create = { { 100, create_article } },
 }
 
 local table_ = mixes[mix]

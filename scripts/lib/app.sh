@@ -6,7 +6,7 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_app NAME PORT [ENV=VALUE...]: starts target/conduit.jar in the background with the given
+# start_app NAME PORT [ENV=VALUE...]: starts ${APP_JAR:-target/conduit.jar} in the background with the given
 # environment, logs to $APP_LOG_DIR/NAME.log, and waits (30 s at most) until it is ready.
 # Health and metrics listen on a port of their own, written to $APP_LOG_DIR/NAME.observe-port
 # (OBSERVE_PORT from the arguments, else a free one): see observe_port.
@@ -20,7 +20,7 @@ start_app() {
   mkdir -p "$APP_LOG_DIR"
   echo "$observe" >"$APP_LOG_DIR/$name.observe-port"
   # shellcheck disable=SC2086 # APP_JAVA_OPTS is a list of flags
-  env PORT="$port" HOST=127.0.0.1 OBSERVE_PORT="$observe" "$@" "$JAVA_HOME/bin/java" ${APP_JAVA_OPTS:-} -jar target/conduit.jar \
+  env PORT="$port" HOST=127.0.0.1 OBSERVE_PORT="$observe" "$@" "$JAVA_HOME/bin/java" ${APP_JAVA_OPTS:-} -jar "${APP_JAR:-target/conduit.jar}" \
     >"$APP_LOG_DIR/$name.log" 2>&1 &
   echo $! >"$APP_LOG_DIR/$name.pid"
   local _
