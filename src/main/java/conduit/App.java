@@ -222,6 +222,8 @@ public final class App implements AutoCloseable {
                 // Health and metrics on their own port, which the load balancer does not route
                 // and the security group opens only inside the VPC; the public port answers 404.
                 .putSocket(OBSERVE_SOCKET, socket -> socket.host(settings.host()).port(settings.observePort())
+                        // A socket of its own does not inherit the default socket's options.
+                        .connectionOptions(options -> options.tcpNoDelay(true))
                         .routing(observe -> {
                             observe.addFilter(new ObservePaths());
                             // Request metrics for health and scrapes too (their access lines are not logged).
