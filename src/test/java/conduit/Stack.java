@@ -103,12 +103,9 @@ public final class Stack {
                 .poolSize(8).build();
     }
 
+    /** A data directory for one test app, deleted when the test JVM exits. */
     public static Path tempDir() {
-        try {
-            return Files.createTempDirectory("conduit-it");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return TempDirs.make("conduit-it");
     }
 
     /** Runs {@code scripts/stack ARGS...} and fails the test if it fails. */

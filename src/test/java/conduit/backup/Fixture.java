@@ -116,28 +116,7 @@ final class Fixture {
         return target;
     }
 
-    /** Every directory made here, deleted when the test JVM exits (each test run makes dozens). */
-    private static final List<Path> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> MADE.forEach(Fixture::deleteTree), "delete-test-dirs"));
-    }
-
     static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("conduit-verify");
-            MADE.add(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a directory another process still holds stays behind in /tmp
-        }
+        return conduit.TempDirs.make("conduit-verify");
     }
 }

@@ -41,7 +41,7 @@ class LocalUploadTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) throws IOException {
-        dataDir = Files.createTempDirectory("conduit-blob");
+        dataDir = conduit.TempDirs.make("conduit-blob");
         store = new LocalBlobStore(dataDir, "");
         UploadRig.configure(server, new UploadService(store, ""), store);
     }
