@@ -46,7 +46,7 @@ public final class Mailbox {
         this.read = read;
     }
 
-    /** The files {@code FileMailSender} writes into {@code dir} (named by time, so their order is the sending order). */
+    /** The files {@code FileMailSender} writes into {@code dir} (named by time and a sequence, so their order is the sending order). */
     public static Mailbox files(Path dir) {
         return new Mailbox(() -> {
             if (!Files.isDirectory(dir)) {

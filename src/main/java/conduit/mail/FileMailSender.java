@@ -19,6 +19,7 @@ import java.util.UUID;
 public final class FileMailSender implements MailSender {
     private final Path folder;
     private final String from;
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     public FileMailSender(Path folder, String from) {
         this.folder = folder;
@@ -41,7 +42,8 @@ public final class FileMailSender implements MailSender {
                 + "--" + boundary + "--\r\n";
         try {
             Files.createDirectories(folder);
-            Path file = folder.resolve(System.currentTimeMillis() + "-" + id + ".eml");
+            // Named so that sorting the names gives the sending order, also within one millisecond.
+            Path file = folder.resolve(String.format("%d-%09d-%s.eml", System.currentTimeMillis(), sequence.incrementAndGet(), id));
             Files.writeString(file, message, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             return id;

@@ -49,8 +49,10 @@ public final class Outbox {
 
     /** Up to {@code max} messages that are due and not claimed by another instance, now claimed by this one until {@code until}. */
     public List<Pending> claimDue(int max, long now, long until) {
+        // Oldest first, and in the order written when several were written in the same millisecond:
+        // a user who asked twice gets the superseding link last.
         List<Long> due = db.write(exec -> exec.query(
-                        "SELECT id FROM mail_outbox WHERE next_attempt_at <= ? AND claimed_until < ? ORDER BY next_attempt_at LIMIT ?",
+                        "SELECT id FROM mail_outbox WHERE next_attempt_at <= ? AND claimed_until < ? ORDER BY next_attempt_at, id LIMIT ?",
                         now, now, max)
                 .map(r -> Rows.longValue(r, "id")).toList());
         List<Pending> claimed = new java.util.ArrayList<>(due.size());
