@@ -4,8 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
@@ -45,19 +43,19 @@ final class NearCache implements AutoCloseable {
     static final long PING_MILLIS = 25;
     private static final Logger LOG = System.getLogger(NearCache.class.getName());
 
-    private record Entry(long allGeneration, long stripeGeneration, byte[] json, long expiresAt) {
+    private record Entry(long allGeneration, long stripeGeneration, byte[] json) {
     }
 
     /** What one subscription knows; replaced whole (so dropped whole) when the connection is lost. */
     private static final class Epoch {
         final AtomicLongArray generations = new AtomicLongArray(Scopes.STRIPES + 1);
         final AtomicLongArray bumpedAt = new AtomicLongArray(Scopes.STRIPES + 1);
-        final Map<String, Entry> entries = new ConcurrentHashMap<>();
-        final AtomicLong bytes = new AtomicLong();
+        final SizedEntries<Entry> entries;
         /** System.nanoTime() at which the latest answered PING (or the SUBSCRIBE) was sent. */
         volatile long confirmedSentAt;
 
-        Epoch() {
+        Epoch(long maxBytes) {
+            entries = new SizedEntries<>(maxBytes);
             for (int i = 0; i <= Scopes.STRIPES; i++) {
                 generations.set(i, -1); // unknown until learnt
             }
@@ -109,8 +107,7 @@ final class NearCache implements AutoCloseable {
             return null;
         }
         Entry entry = e.entries.get(key);
-        if (entry == null || entry.expiresAt() <= System.currentTimeMillis()
-                || entry.allGeneration() != e.generations.get(CacheStore.ALL)
+        if (entry == null || entry.allGeneration() != e.generations.get(CacheStore.ALL)
                 || entry.stripeGeneration() != e.generations.get(stripe)) {
             return null;
         }
@@ -143,11 +140,7 @@ final class NearCache implements AutoCloseable {
         if (e == null || e != since) {
             return;
         }
-        Entry previous = e.entries.put(key, new Entry(allGeneration, stripeGeneration, json, System.currentTimeMillis() + ttlMillis));
-        if (e.bytes.addAndGet(json.length - (previous == null ? 0 : previous.json().length)) > maxBytes) {
-            e.entries.clear();
-            e.bytes.set(0);
-        }
+        e.entries.put(key, new Entry(allGeneration, stripeGeneration, json), json.length, ttlMillis);
     }
 
     /** How many views were served from copies here (the metric, for this instance alone). */
@@ -253,7 +246,7 @@ final class NearCache implements AutoCloseable {
                     case "subscribe" -> {
                         // Every bump from here on arrives on this connection; those before it are
                         // learnt from Redis by the first look-up of each stripe (the mirror starts unknown).
-                        Epoch e = new Epoch();
+                        Epoch e = new Epoch(maxBytes);
                         e.confirmedSentAt = subscribeSentAt;
                         lastAnswerAt = System.nanoTime();
                         subscribed = true;
