@@ -56,27 +56,31 @@ public final class ArticleService {
         String body = Text.required("body", draft.body(), MAX_BODY);
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
-        String slug = insertWithUniqueSlug(authorId, title, description, body, tags, now, requestKey);
+        Article created = insertWithUniqueSlug(authorId, title, description, body, tags, now, requestKey);
         events.articleCreated(authorId);
-        return store.bySlugFresh(slug, authorId);
+        return created;
     }
 
-    private String insertWithUniqueSlug(long authorId, String title, String description, String body,
-                                        List<String> tags, long now, String requestKey) {
+    private Article insertWithUniqueSlug(long authorId, String title, String description, String body,
+                                         List<String> tags, long now, String requestKey) {
         for (int attempt = 0; ; attempt++) {
             String slug = Slugs.of(title);
             List<Long> tagIds = tagStore.idsOf(tags);
             try {
-                store.create(slug, title, description, body, authorId, now, tagIds, requestKey);
-                return slug;
+                return store.create(slug, title, description, body, authorId, now, tags, tagIds, requestKey);
             } catch (RuntimeException e) {
                 String duplicate = SqlErrors.duplicateKey(e).orElse("");
                 if (requestKey != null && duplicate.contains("request_key")) {
-                    // The same request committed before (its answer was lost): that article is the answer.
-                    return store.slugOfRequest(requestKey).orElseThrow(() -> e);
+                    // The same request committed before (its answer was lost): that article, as it is now, is the answer.
+                    return store.slugOfRequest(requestKey).flatMap(s -> store.bySlugFresh(s, authorId)).orElseThrow(() -> e);
+                }
+                // A remembered tag id the database does not know (see TagStore#idsOf): ask it again.
+                boolean staleTagId = !tagIds.isEmpty() && SqlErrors.missingReference(e);
+                if (staleTagId) {
+                    tagStore.forgetIds();
                 }
                 // 8 random base-36 characters collide about once in 2.8e12 slugs of one title.
-                if (attempt >= 2 || !duplicate.contains("slug")) {
+                if (attempt >= 2 || !(duplicate.contains("slug") || staleTagId)) {
                     throw e;
                 }
             }
@@ -106,7 +110,7 @@ public final class ArticleService {
         List<Long> newTagIds = tags == null ? null : tagStore.idsOf(tags);
         store.update(article.id(), newSlug, title, description, body, updatedAt, newTagIds);
         events.articleEdited(article.slug());
-        return store.bySlugFresh(newSlug, userId);
+        return store.bySlugFresh(newSlug, userId).orElseThrow();
     }
 
     public void delete(long userId, String slug) {
@@ -138,14 +142,14 @@ public final class ArticleService {
         long id = idOf(slug);
         favorites.favorite(userId, id, Clock.now());
         events.favoriteChanged(userId, slug);
-        return store.bySlugFresh(slug, userId);
+        return store.bySlugFresh(slug, userId).orElseThrow();
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
         favorites.unfavorite(userId, id);
         events.favoriteChanged(userId, slug);
-        return store.bySlugFresh(slug, userId);
+        return store.bySlugFresh(slug, userId).orElseThrow();
     }
 
     /** The article's id, from the writer, before a write; 404 when there is none. Used by comments too. */

@@ -57,8 +57,8 @@ public final class ArticleStore {
     }
 
     /** Re-reads from the writer: the answer to a write must show that write. */
-    public Article bySlugFresh(String slug, long viewerId) {
-        return db.write(exec -> bySlug(exec, slug, viewerId)).orElseThrow();
+    public Optional<Article> bySlugFresh(String slug, long viewerId) {
+        return db.write(exec -> bySlug(exec, slug, viewerId));
     }
 
     public long count(ArticleFilter filter, long viewerId) {
@@ -173,17 +173,22 @@ public final class ArticleStore {
      * Inserts the article and links its tags in one transaction; the tags' ids come from
      * {@link TagStore#idsOf}, created beforehand outside it (see there why).
      *
-     * @return the new article's id
+     * @param tagNames the tags' names, sorted as {@link TagStore#namesOf} sorts them
+     * @return the new article as its author sees it, without reading it back: nobody can have
+     *         favourited it yet, and nobody follows themselves; only the author's profile is read
      */
-    public long create(String slug, String title, String description, String body, long authorId, long now, List<Long> tagIds,
-                       String requestKey) {
+    public Article create(String slug, String title, String description, String body, long authorId, long now,
+                          List<String> tagNames, List<Long> tagIds, String requestKey) {
         return db.inTransaction(tx -> {
             long id = Rows.insertedId(tx.createInsert("""
                             INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at, request_key)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(slug, title, description, body, authorId, now, now, requestKey));
             tags.link(tx, id, tagIds);
-            return id;
+            Profile author = tx.get("SELECT username, bio, image FROM users WHERE id = ?", authorId)
+                    .map(r -> new Profile(Rows.string(r, "username"), Rows.string(r, "bio"), Rows.string(r, "image"), false))
+                    .orElseThrow();
+            return new Article(id, authorId, slug, title, description, body, List.copyOf(tagNames), now, now, false, 0, author);
         });
     }
 

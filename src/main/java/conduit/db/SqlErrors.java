@@ -74,6 +74,10 @@ public final class SqlErrors {
     private static final Set<Integer> TIMEOUT_CODES = Set.of(3024, 1969, 1317);
     /** 1062 duplicate entry for key (MySQL, MariaDB). */
     private static final int DUPLICATE_CODE = 1062;
+    /** 1452 cannot add or update a child row: a foreign key constraint fails (MySQL, MariaDB). */
+    private static final int MISSING_REFERENCE_CODE = 1452;
+    /** 23506 referential integrity violated, parent missing (H2). */
+    private static final String MISSING_REFERENCE_STATE = "23506";
 
     private SqlErrors() {
     }
@@ -117,6 +121,22 @@ public final class SqlErrors {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a foreign key refused the row because the row it names does not exist (MySQL and
+     * MariaDB vendor code 1452; SQLSTATE 23506 in H2). Not a {@link Kind}: it is a bug or a stale
+     * id that only the caller can tell apart, never a reason to call a tier unavailable.
+     */
+    public static boolean missingReference(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == MISSING_REFERENCE_CODE
+                    || MISSING_REFERENCE_STATE.equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Kind kindOf(Throwable t) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -15,7 +16,11 @@ import io.helidon.dbclient.DbRow;
 
 /** SQL for tags and the links between tags and articles. */
 public final class TagStore {
+    /** Remembered tag ids at most (a few hundred KB): beyond it, they are all forgotten at once. */
+    private static final int MAX_KNOWN_IDS = 4096;
+
     private final Database db;
+    private final Map<String, Long> knownIds = new ConcurrentHashMap<>();
 
     public TagStore(Database db) {
         this.db = db;
@@ -38,11 +43,38 @@ public final class TagStore {
      * each statement committed on its own: tag rows are shared by every article, and holding
      * their locks inside article transactions made concurrent creates deadlock (scripts/bench).
      * A tag left without articles is harmless: the tag list shows only tags in use.
+     *
+     * <p>Ids already seen come from process memory, without a statement: a tag row, once
+     * committed, is never deleted or renamed, so its id stays true for the life of the database.
+     * Should a database be swapped under a running instance all the same, the article's insert
+     * fails on the foreign key and {@link #forgetIds} lets the caller retry with fresh ids.
      */
     public List<Long> idsOf(List<String> tags) {
-        if (tags.isEmpty()) {
-            return List.of();
+        List<String> unknown = tags.stream().filter(t -> !knownIds.containsKey(t)).toList();
+        if (!unknown.isEmpty()) {
+            remember(fetchOrCreate(unknown));
         }
+        List<Long> ids = new ArrayList<>(tags.size());
+        for (String tag : tags) {
+            Long id = knownIds.get(tag);
+            ids.add(id != null ? id : fetchOrCreate(List.of(tag)).get(tag)); // forgotten in between: ask again
+        }
+        return ids;
+    }
+
+    /** Drops every remembered id (after the database refused one). */
+    public void forgetIds() {
+        knownIds.clear();
+    }
+
+    private void remember(Map<String, Long> ids) {
+        if (knownIds.size() + ids.size() > MAX_KNOWN_IDS) {
+            knownIds.clear(); // a plain bound: tags in use are few, and re-learning one costs two statements
+        }
+        knownIds.putAll(ids);
+    }
+
+    private Map<String, Long> fetchOrCreate(List<String> tags) {
         // Two statements whatever the number of tags. The names arrive sorted, so concurrent
         // creates take the unique index's locks in the same order.
         Object[] names = tags.toArray();
@@ -55,15 +87,13 @@ public final class TagStore {
             }
             return found;
         });
-        List<Long> ids = new ArrayList<>(tags.size());
         for (String tag : tags) {
-            Long id = found.get(tag);
             // The collation (utf8mb4_bin) compares as Java does for the names JsonBody and
             // ArticleService let through; should it ever differ, the database compares this one.
-            ids.add(id != null ? id : db.write(exec -> exec.get("SELECT id FROM tags WHERE name = ?", tag)
+            found.computeIfAbsent(tag, t -> db.write(exec -> exec.get("SELECT id FROM tags WHERE name = ?", t)
                     .map(r -> Rows.longValue(r, "id")).orElseThrow()));
         }
-        return ids;
+        return found;
     }
 
     /** Tags a new article in one statement, inside the article's transaction (no DELETE first: on InnoDB even a delete of nothing takes a gap lock). */
