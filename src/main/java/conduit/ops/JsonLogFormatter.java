@@ -17,9 +17,17 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
  * session token that slipped into an exception message never reaches a log.
  */
 public final class JsonLogFormatter extends Formatter {
-    private static final Pattern EMAIL = Pattern.compile("[^\\s'\"<>@,;:]+@[^\\s'\"<>@,;:]+\\.[^\\s'\"<>@,;:]+");
+    /**
+     * An address: a run of address characters, {@code @}, a domain with a dot. A match may start
+     * only where such a run starts, and the run is taken whole ({@code ++}): without that, a long
+     * word without {@code @} (a class name in a stack trace) was re-scanned from each of its
+     * characters.
+     */
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<![^\\s'\"<>@,;:])[^\\s'\"<>@,;:]++@[^\\s'\"<>@,;:]+\\.[^\\s'\"<>@,;:]+");
     /** 43 base64url characters: the shape of a session token. */
-    private static final Pattern TOKEN = Pattern.compile("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])");
+    private static final int TOKEN_LENGTH = 43;
+    private static final Pattern TOKEN = Pattern.compile("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{" + TOKEN_LENGTH + "}(?![A-Za-z0-9_-])");
     private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
 
     @Override
@@ -69,13 +77,19 @@ public final class JsonLogFormatter extends Formatter {
         return out.append("}\n").toString();
     }
 
-    /** Masks email addresses and token-shaped strings. */
+    /**
+     * Masks email addresses and token-shaped strings. Every field of every access line passes
+     * here, and both patterns try a match at each position of a text: a text with no {@code @}
+     * cannot hold an address and one shorter than a token cannot hold a token, so those skip the
+     * patterns (they were ~10 % of the app's CPU in a profile of article creates that logged
+     * stack traces).
+     */
     public static String redact(String text) {
         if (text == null) {
             return null;
         }
-        String masked = EMAIL.matcher(text).replaceAll("[email]");
-        return TOKEN.matcher(masked).replaceAll("[token]");
+        String masked = text.indexOf('@') < 0 ? text : EMAIL.matcher(text).replaceAll("[email]");
+        return masked.length() < TOKEN_LENGTH ? masked : TOKEN.matcher(masked).replaceAll("[token]");
     }
 
     /** Numbers and booleans as JSON values; anything else as redacted text. */
