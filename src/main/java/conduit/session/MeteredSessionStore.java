@@ -33,11 +33,8 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
-    public void markWrite(String token, long at) {
-        timed("mark_write", () -> {
-            store.markWrite(token, at);
-            return null;
-        });
+    public Optional<Session> findWriting(String token, long at) {
+        return timed("find_writing", () -> store.findWriting(token, at));
     }
 
     @Override

@@ -21,8 +21,12 @@ public interface SessionStore {
     /** The live session behind the token, extending its idle expiry; empty when unknown or expired. */
     Optional<Session> find(String token);
 
-    /** Records that the session is writing now (for read-your-writes across instances). */
-    void markWrite(String token, long at);
+    /**
+     * As {@link #find}, for a request that writes: the session is recorded as writing at
+     * {@code at} (read-your-writes across instances) in the same visit to the store. The session
+     * returned still carries the previous write's time.
+     */
+    Optional<Session> findWriting(String token, long at);
 
     /** Ends the session behind the token (logout). */
     void revoke(String token);

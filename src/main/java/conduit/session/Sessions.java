@@ -57,6 +57,16 @@ public final class Sessions implements SessionStore {
 
     @Override
     public Optional<Session> find(String token) {
+        return find(token, 0);
+    }
+
+    @Override
+    public Optional<Session> findWriting(String token, long at) {
+        return find(token, at);
+    }
+
+    /** The session, and when {@code writeAt} > 0 its record rewritten with that write time: two calls to the backend, not three. */
+    private Optional<Session> find(String token, long writeAt) {
         String hash = Tokens.hash(token);
         long now = clock.getAsLong();
         try {
@@ -74,20 +84,12 @@ public final class Sessions implements SessionStore {
                 // The last idle period of the session's life: the absolute cap comes first.
                 backend.expireAt(hash, hardEnd);
             }
-            return Optional.of(new Session(hash, record.userId(), record.createdAt(), record.lastWriteAt()));
-        } catch (SessionBackend.Unavailable e) {
-            throw unavailable(e);
-        }
-    }
-
-    @Override
-    public void markWrite(String token, long at) {
-        String hash = Tokens.hash(token);
-        try {
-            String value = backend.get(hash);
-            if (value != null) {
-                backend.replace(hash, SessionRecord.decode(value).wroteAt(at).encode());
+            if (writeAt > 0) {
+                // Replaces only a record that still exists, keeping its expiry: a logout in
+                // between is not undone. Two writes racing here both store about "now".
+                backend.replace(hash, record.wroteAt(writeAt).encode());
             }
+            return Optional.of(new Session(hash, record.userId(), record.createdAt(), record.lastWriteAt()));
         } catch (SessionBackend.Unavailable e) {
             throw unavailable(e);
         }

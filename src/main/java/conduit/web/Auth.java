@@ -40,16 +40,17 @@ public final class Auth {
             Audit.denied("csrf.refused", 0);
             throw new Failure(Failure.Kind.FORBIDDEN, "csrf", "is missing or invalid");
         }
-        Session session = lookup(token).orElse(null);
+        boolean writing = !SAFE.contains(request.prologue().method());
+        // A write is marked on the session as it is found, before the write happens: by the time
+        // the client sees the answer, every instance already knows to read this session's data
+        // from the writer.
+        Session session = lookup(token, writing).orElse(null);
         if (session == null) {
             Audit.denied("session.invalid", 0, "via", viaCookie ? "cookie" : "header");
             throw Failure.invalidToken();
         }
         RequestContext.user(session.userId());
-        if (!SAFE.contains(request.prologue().method())) {
-            // Marked before the write happens: by the time the client sees the answer, every
-            // instance already knows to read this session's data from the writer.
-            sessions.markWrite(token, System.currentTimeMillis());
+        if (writing) {
             consistency.writing();
         }
         return new Caller(session.userId(), token, viaCookie, session.createdAtMillis());
@@ -66,7 +67,7 @@ public final class Auth {
             return Optional.empty();
         }
         try {
-            Optional<Caller> caller = lookup(token.get())
+            Optional<Caller> caller = lookup(token.get(), false)
                     .map(s -> new Caller(s.userId(), token.get(), header.isEmpty(), s.createdAtMillis()));
             caller.ifPresent(c -> RequestContext.user(c.userId()));
             return caller;
@@ -87,9 +88,13 @@ public final class Auth {
         return optional(request).map(Caller::userId).orElse(0L);
     }
 
-    private Optional<Session> lookup(String token) {
-        Optional<Session> session = Tokens.wellFormed(token) ? sessions.find(token) : Optional.empty();
-        session.ifPresent(s -> consistency.sessionSeen(s.lastWriteAt(), System.currentTimeMillis()));
+    private Optional<Session> lookup(String token, boolean writing) {
+        if (!Tokens.wellFormed(token)) {
+            return Optional.empty();
+        }
+        long now = System.currentTimeMillis();
+        Optional<Session> session = writing ? sessions.findWriting(token, now) : sessions.find(token);
+        session.ifPresent(s -> consistency.sessionSeen(s.lastWriteAt(), now));
         return session;
     }
 

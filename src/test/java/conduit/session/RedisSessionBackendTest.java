@@ -99,15 +99,18 @@ class RedisSessionBackendTest {
     }
 
     @Test
-    void markWriteIsVisibleToEveryInstance() {
+    void aWriteMarkedOnOneInstanceIsSeenByEveryInstance() {
         SessionStore one = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         try (UnifiedJedis other = standalone()) {
             SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
             String token = one.create(7, CLIENT);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
-            one.markWrite(token, 12345);
+            assertEquals(0, one.findWriting(token, 12345).orElseThrow().lastWriteAt(), "the previous write's time");
             assertEquals(12345, two.find(token).orElseThrow().lastWriteAt());
+            one.revoke(token);
+            assertTrue(two.findWriting(token, 23456).isEmpty(), "a revoked session is not brought back by a write");
+            assertTrue(one.find(token).isEmpty());
         }
     }
 
@@ -123,7 +126,7 @@ class RedisSessionBackendTest {
         for (String t : tokens) {
             assertEquals(user, store.find(t).orElseThrow().userId());
         }
-        store.markWrite(tokens.get(0), 99);
+        store.findWriting(tokens.get(0), 99);
         assertEquals(99, store.find(tokens.get(0)).orElseThrow().lastWriteAt());
         store.revokeOthers(user, tokens.get(3));
         assertTrue(store.find(tokens.get(0)).isEmpty());
