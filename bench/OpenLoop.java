@@ -107,7 +107,12 @@ public final class OpenLoop {
     // ------------------------------------------------------------------------------ requests
 
     /** One scheduled request: when it should have been sent, and its bytes. */
-    private record Req(long intended, byte[] bytes, boolean head, boolean measured) {}
+    private record Req(long intended, byte[] bytes, boolean head, boolean measured) {
+        /** Anything but GET and HEAD: the tail of a mix is reported apart for reads and writes. */
+        boolean write() {
+            return bytes[0] != 'G' && bytes[0] != 'H';
+        }
+    }
 
     private final SplittableRandom rnd = new SplittableRandom(seed);
     private final List<String> allTokens = new ArrayList<>();
@@ -389,6 +394,8 @@ public final class OpenLoop {
 
     private final Hist latency = new Hist();
     private final Hist sendLag = new Hist();
+    private final Hist readLatency = new Hist();
+    private final Hist writeLatency = new Hist();
     private long sent;
     private long completed;
     private long bytes;
@@ -474,7 +481,9 @@ public final class OpenLoop {
         }
         Req r = c.req;
         if (r.measured()) {
-            latency.record((System.nanoTime() - r.intended()) / 1000);
+            long us = (System.nanoTime() - r.intended()) / 1000;
+            latency.record(us);
+            (r.write() ? writeLatency : readLatency).record(us);
             completed++;
             bytes += c.buf.position();
             if (c.status >= 400) {
@@ -588,6 +597,11 @@ public final class OpenLoop {
         print(inFlight);
     }
 
+    private static String summary(Hist h) {
+        return String.format(Locale.ROOT, "{\"n\":%d,\"p50\":%d,\"p99\":%d,\"p99.9\":%d,\"max\":%d}",
+                h.n, h.percentile(50), h.percentile(99), h.percentile(99.9), h.n == 0 ? 0 : h.max);
+    }
+
     private void print(long unfinished) {
         Hist h = latency;
         double mean = h.n == 0 ? 0 : h.sum / h.n;
@@ -605,11 +619,13 @@ public final class OpenLoop {
                         + "\"latency_us\":{\"min\":%d,\"mean\":%.1f,\"max\":%d,\"stdev\":%.1f,\"p\":{%s}},"
                         + "\"open_loop\":{\"rate\":%.1f,\"arrivals\":\"%s\",\"sent\":%d,\"connections\":%d,"
                         + "\"connections_busy_max\":%d,\"backlogged\":%d,"
-                        + "\"send_lag_us\":{\"p50\":%d,\"p99\":%d,\"p99.9\":%d,\"max\":%d}}}%n",
+                        + "\"send_lag_us\":{\"p50\":%d,\"p99\":%d,\"p99.9\":%d,\"max\":%d},"
+                        + "\"reads_us\":%s,\"writes_us\":%s}}%n",
                 completed, (long) (duration * 1e6), bytes, errConnect, errRead, errWrite, errStatus, unfinished,
                 h.n == 0 ? 0 : h.min, mean, h.max, stdev, ps,
                 rate, poisson ? "poisson" : "uniform", sent, connections, maxBusy, backlogged,
-                sendLag.percentile(50), sendLag.percentile(99), sendLag.percentile(99.9), sendLag.max);
+                sendLag.percentile(50), sendLag.percentile(99), sendLag.percentile(99.9), sendLag.max,
+                summary(readLatency), summary(writeLatency));
         System.out.print(out);
         System.out.flush();
     }
