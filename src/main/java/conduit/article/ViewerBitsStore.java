@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import conduit.db.Database;
 import conduit.db.Rows;
+import conduit.db.Sql;
 import io.helidon.dbclient.DbRow;
 
 /**
@@ -41,8 +42,8 @@ public final class ViewerBitsStore {
             params[p++] = id;
         }
         String sql = "SELECT 0 AS kind, article_id AS id FROM favorites WHERE user_id = ? AND article_id IN ("
-                + marks(articleIds.length) + ") UNION ALL SELECT 1, followee_id FROM follows WHERE follower_id = ? AND followee_id IN ("
-                + marks(authors.size()) + ")";
+                + Sql.list("?", articleIds.length) + ") UNION ALL SELECT 1, followee_id FROM follows WHERE follower_id = ? AND followee_id IN ("
+                + Sql.list("?", authors.size()) + ")";
         return db.read(exec -> {
             Bits bits = new Bits(new HashSet<>(), new HashSet<>());
             try (Stream<DbRow> rows = exec.query(sql, params)) {
@@ -50,9 +51,5 @@ public final class ViewerBitsStore {
             }
             return bits;
         });
-    }
-
-    private static String marks(int n) {
-        return "?" + ", ?".repeat(n - 1);
     }
 }

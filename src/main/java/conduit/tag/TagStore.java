@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import conduit.db.Database;
 import conduit.db.Rows;
+import conduit.db.Sql;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
@@ -78,11 +78,10 @@ public final class TagStore {
         // Two statements whatever the number of tags. The names arrive sorted, so concurrent
         // creates take the unique index's locks in the same order.
         Object[] names = tags.toArray();
-        String marks = tags.stream().map(t -> "?").collect(Collectors.joining(", "));
-        db.write(exec -> exec.insert("INSERT IGNORE INTO tags (name) VALUES " + marks.replace("?", "(?)"), names));
+        db.write(exec -> exec.insert("INSERT IGNORE INTO tags (name) VALUES " + Sql.list("(?)", names.length), names));
         Map<String, Long> found = new HashMap<>();
         db.write(exec -> {
-            try (Stream<DbRow> rows = exec.query("SELECT id, name FROM tags WHERE name IN (" + marks + ")", names)) {
+            try (Stream<DbRow> rows = exec.query("SELECT id, name FROM tags WHERE name IN (" + Sql.list("?", names.length) + ")", names)) {
                 rows.forEach(r -> found.put(Rows.string(r, "name"), Rows.longValue(r, "id")));
             }
             return found;
@@ -101,13 +100,12 @@ public final class TagStore {
         if (tagIds.isEmpty()) {
             return;
         }
-        String rows = tagIds.stream().map(id -> "(?, ?)").collect(Collectors.joining(", "));
         Object[] params = new Object[tagIds.size() * 2];
         for (int i = 0; i < tagIds.size(); i++) {
             params[2 * i] = articleId;
             params[2 * i + 1] = tagIds.get(i);
         }
-        tx.insert("INSERT INTO article_tags (article_id, tag_id) VALUES " + rows, params);
+        tx.insert("INSERT INTO article_tags (article_id, tag_id) VALUES " + Sql.list("(?, ?)", tagIds.size()), params);
     }
 
     /** Replaces an article's tags, inside the article's transaction. */
@@ -118,9 +116,8 @@ public final class TagStore {
 
     /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */
     public static Map<Long, List<String>> namesOf(DbExecute exec, List<Long> articleIds) {
-        String marks = articleIds.stream().map(id -> "?").collect(Collectors.joining(","));
         List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
-                        + " WHERE at.article_id IN (" + marks + ")")
+                        + " WHERE at.article_id IN (" + Sql.list("?", articleIds.size()) + ")")
                 .params(new ArrayList<Object>(articleIds))
                 .execute()
                 .toList();
