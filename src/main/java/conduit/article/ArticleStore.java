@@ -10,6 +10,7 @@ import conduit.common.Page;
 import conduit.db.Database;
 import conduit.db.Rows;
 import conduit.profile.Profile;
+import conduit.profile.ProfileStore;
 import conduit.tag.TagStore;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -186,7 +187,7 @@ public final class ArticleStore {
                     .params(slug, title, description, body, authorId, now, now, requestKey));
             tags.link(tx, id, tagIds);
             Profile author = tx.get("SELECT username, bio, image FROM users WHERE id = ?", authorId)
-                    .map(r -> new Profile(Rows.string(r, "username"), Rows.string(r, "bio"), Rows.string(r, "image"), false))
+                    .map(r -> ProfileStore.profile(r, false))
                     .orElseThrow();
             return new Article(id, authorId, slug, title, description, body, List.copyOf(tagNames), now, now, false, 0, author);
         });
@@ -217,8 +218,7 @@ public final class ArticleStore {
     }
 
     private static Article article(DbRow r, String body, List<String> tags) {
-        Profile author = new Profile(Rows.string(r, "username"), Rows.string(r, "bio"), Rows.string(r, "image"),
-                Rows.bool(r, "following"));
+        Profile author = ProfileStore.profile(r, Rows.bool(r, "following"));
         return new Article(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"), Rows.string(r, "title"),
                 Rows.string(r, "description"), body, tags, Rows.longValue(r, "created_at"),
                 Rows.longValue(r, "updated_at"), Rows.bool(r, "favorited"), Rows.intValue(r, "favorites_count"), author);

@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 import conduit.common.Page;
 import conduit.db.Database;
 import conduit.db.Rows;
-import conduit.profile.Profile;
+import conduit.profile.ProfileStore;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
@@ -69,7 +69,6 @@ public final class CommentStore {
 
     private static Comment comment(DbRow r) {
         return new Comment(Rows.longValue(r, "id"), Rows.string(r, "body"), Rows.longValue(r, "created_at"),
-                Rows.longValue(r, "updated_at"), new Profile(Rows.string(r, "username"), Rows.string(r, "bio"),
-                Rows.string(r, "image"), Rows.bool(r, "following")));
+                Rows.longValue(r, "updated_at"), ProfileStore.profile(r, Rows.bool(r, "following")));
     }
 }

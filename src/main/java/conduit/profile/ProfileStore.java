@@ -5,6 +5,7 @@ import java.util.Optional;
 import conduit.common.Clock;
 import conduit.db.Database;
 import conduit.db.Rows;
+import io.helidon.dbclient.DbRow;
 
 /** SQL for profiles and follows; positional parameters (see {@code article.ArticleStore} why). */
 public final class ProfileStore {
@@ -23,8 +24,12 @@ public final class ProfileStore {
                         SELECT u.id, u.username, u.bio, u.image,
                                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ? AND f.followee_id = u.id) AS following
                         FROM users u WHERE u.username = ?""", viewerId, username)
-                .map(row -> new Found(Rows.longValue(row, "id"), new Profile(Rows.string(row, "username"),
-                        Rows.string(row, "bio"), Rows.string(row, "image"), Rows.bool(row, "following")))));
+                .map(row -> new Found(Rows.longValue(row, "id"), profile(row, Rows.bool(row, "following")))));
+    }
+
+    /** The profile in a row's {@code username}, {@code bio} and {@code image} columns (a user's, an author's). */
+    public static Profile profile(DbRow row, boolean following) {
+        return new Profile(Rows.string(row, "username"), Rows.string(row, "bio"), Rows.string(row, "image"), following);
     }
 
     /** Idempotent: following twice is one follow. */
