@@ -266,6 +266,10 @@ describe('account recovery, verification and sessions in the browser', { skip: w
     await go(page, '#/settings');
     const section = page.getByRole('region', { name: 'Sessions' });
     const rows = section.locator('.session');
+    const confirmWith = async (password) => {
+      await section.getByLabel('Current password').fill(password);
+      await section.getByRole('button', { name: 'Confirm' }).click();
+    };
     await section.getByText('Firefox on Windows').waitFor();
     assert.equal(await rows.count(), 3, 'the sign-up (API) session and the two browsers');
     assert.equal(await section.locator('.session.current').count(), 1);
@@ -279,12 +283,10 @@ describe('account recovery, verification and sessions in the browser', { skip: w
       assert.equal(await page.evaluate(() => document.activeElement.id), 'sessions-password');
       await accessible(page, 'settings with sessions asking for the password');
       await screenshot(page, 'settings-sessions');
-      await section.getByLabel('Current password').fill('not-the-password');
-      await section.getByRole('button', { name: 'Confirm' }).click();
+      await confirmWith('not-the-password');
       await section.getByText('The password is not right. Try again.').waitFor();
     });
-    await section.getByLabel('Current password').fill(u.password);
-    await section.getByRole('button', { name: 'Confirm' }).click();
+    await confirmWith(u.password);
     await section.getByText('That session was signed out.').waitFor();
     assert.equal(await rows.count(), 2);
     assert.equal(await rows.filter({ hasText: 'Firefox on Windows' }).count(), 0);
@@ -302,8 +304,7 @@ describe('account recovery, verification and sessions in the browser', { skip: w
       await section.getByRole('button', { name: 'Sign out all other sessions' }).click();
       await section.getByLabel('Current password').waitFor();
     });
-    await section.getByLabel('Current password').fill(u.password);
-    await section.getByRole('button', { name: 'Confirm' }).click();
+    await confirmWith(u.password);
     await section.getByText('Every other session was signed out.').waitFor();
     assert.equal(await rows.count(), 1);
     assert.equal(await section.getByRole('button', { name: 'Sign out all other sessions' }).isVisible(), false);

@@ -1,7 +1,7 @@
 // The "verify your address" banner above every page while the signed-in user's address is not
 // proven, with a button that mails the link again.
 import { api, ApiError } from './api.js';
-import { clear, errorMessages, h, waitText } from './dom.js';
+import { clear, errorText, h, waitText } from './dom.js';
 import { recheckSession } from './session.js';
 
 /**
@@ -36,7 +36,7 @@ function problem(e) {
     const wait = e.retryAfter != null ? ` Please try again ${waitText(e.retryAfter)}.` : '';
     return `You asked for links too often.${wait}`;
   }
-  return e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Something went wrong.';
+  return errorText(e, 'Something went wrong.');
 }
 
 let shown = null; // what the banner shows now: rebuilt only when that changes, so its status line stays

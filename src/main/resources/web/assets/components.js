@@ -1,7 +1,7 @@
 // Pieces shared by several pages: article previews and lists, pagination, tags, the
 // favourite and follow buttons, the author line.
 import { api, ApiError } from './api.js';
-import { avatar, clear, errorMessages, formatDate, h, route } from './dom.js';
+import { avatar, clear, errorText, formatDate, h, route } from './dom.js';
 import { currentUser } from './session.js';
 import { flash, navigate } from './ui.js';
 
@@ -98,7 +98,7 @@ export function reportError(e) {
     navigate('#/login');
     return;
   }
-  flash(e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Something went wrong.', true);
+  flash(errorText(e, 'Something went wrong.'), true);
 }
 
 export function articlePreview(article) {
@@ -138,7 +138,7 @@ export async function articleList(load, page, href) {
       pagination(articlesCount, page, href));
   } catch (e) {
     return h('div', { class: 'article-list' }, h('p', { class: 'article-preview error' },
-      e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load articles.'));
+      errorText(e, 'Could not load articles.')));
   }
 }
 

@@ -1,5 +1,6 @@
 // Building DOM without HTML strings: every piece of user data becomes a text node or an
 // attribute value, never markup. (The one exception, sanitised markdown, is in markdown.js.)
+import { ApiError } from './api.js';
 
 /**
  * h('a', {href: '#/', class: 'x', onclick: fn}, 'text', otherNode, [more, children])
@@ -91,6 +92,14 @@ export function waitText(seconds) {
 
 // The server's rate-limit message: "too many attempts, retry in 3412 s".
 const RETRY_IN = /^too many attempts, retry in (\d+) s$/;
+
+/**
+ * What went wrong, in one line: the API's own messages when it answered with an error, else
+ * `fallback` (a network failure, a bug).
+ */
+export function errorText(e, fallback) {
+  return e instanceof ApiError ? errorMessages(e.errors).join('; ') : fallback;
+}
 
 /** Human sentences from a RealWorld error body: {"errors":{"email":["has already been taken"]}}. */
 export function errorMessages(errors) {

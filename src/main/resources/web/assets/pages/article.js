@@ -1,7 +1,7 @@
 // Article (#/article/:slug): the body as sanitised markdown, follow/favourite or edit/delete,
 // and the comments.
-import { api, ApiError, submissions } from '../api.js';
-import { avatar, busy, clear, errorList, errorMessages, field, formatDate, h, route } from '../dom.js';
+import { api, submissions } from '../api.js';
+import { avatar, busy, clear, errorList, errorText, field, formatDate, h, route } from '../dom.js';
 import { authorLine, favoriteButton, followButton, reportError, tagList } from '../components.js';
 import { loadMarkdown } from '../markdown.js';
 import { navigate } from '../ui.js';
@@ -18,7 +18,7 @@ export async function page({ params, user }) {
     ({ article } = await api.article(slug));
   } catch (e) {
     const node = h('div', { class: 'container page' }, h('h1', null, 'Article not found'),
-      h('p', null, e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load the article.'));
+      h('p', null, errorText(e, 'Could not load the article.')));
     node.dataset.title = 'Not found';
     return node;
   }

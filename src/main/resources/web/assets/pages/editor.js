@@ -1,6 +1,6 @@
 // Editor: new article (#/editor) or edit one of yours (#/editor/:slug).
-import { api, ApiError, submissions } from '../api.js';
-import { busy, clear, errorList, errorMessages, field, h, route } from '../dom.js';
+import { api, submissions } from '../api.js';
+import { busy, clear, errorList, errorText, field, h, route } from '../dom.js';
 import { navigate } from '../ui.js';
 
 export async function page({ params, user }) {
@@ -10,7 +10,7 @@ export async function page({ params, user }) {
     try {
       ({ article } = await api.article(slug));
     } catch (e) {
-      return message('Article not found', e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load the article.');
+      return message('Article not found', errorText(e, 'Could not load the article.'));
     }
     if (article.author.username !== user.username) {
       return message('Not your article', 'Only the author can edit this article.');

@@ -4,7 +4,7 @@
 // uses nothing up.
 import { ApiError, api } from '../api.js';
 import { resendButton } from '../banner.js';
-import { errorMessages, h } from '../dom.js';
+import { errorText, h } from '../dom.js';
 import { currentUser, recheckSession } from '../session.js';
 
 // One POST per token while the page lives: the app may render a page twice (a session that
@@ -72,7 +72,7 @@ export async function revertPage({ query }) {
 }
 
 function failed(error) {
-  const text = error instanceof ApiError ? errorMessages(error.errors).join('; ') : 'Something went wrong.';
+  const text = errorText(error, 'Something went wrong.');
   return page('The link could not be checked', h('p', { role: 'alert' }, text),
     h('p', null, 'Open the link again in a moment.'));
 }

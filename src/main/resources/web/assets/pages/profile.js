@@ -1,7 +1,7 @@
 // Profile (#/profile/:username and #/profile/:username/favorites): who they are, follow, and
 // their articles or the articles they favourited.
-import { api, ApiError } from '../api.js';
-import { avatar, errorMessages, h, route } from '../dom.js';
+import { api } from '../api.js';
+import { avatar, errorText, h, route } from '../dom.js';
 import { articleList, followButton, tabs } from '../components.js';
 
 export async function page({ params, query, user }) {
@@ -17,7 +17,7 @@ export async function page({ params, query, user }) {
     ({ profile } = await api.profile(username));
   } catch (e) {
     const node = h('div', { class: 'container page' }, h('h1', null, 'Profile not found'),
-      h('p', null, e instanceof ApiError ? errorMessages(e.errors).join('; ') : 'Could not load the profile.'));
+      h('p', null, errorText(e, 'Could not load the profile.')));
     node.dataset.title = 'Not found';
     return node;
   }
