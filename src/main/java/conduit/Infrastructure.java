@@ -44,9 +44,12 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
             }
             var db = data.database();
             cacheTier = CacheTier.start(settings.redis(), RedisAuth.token(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
-                    settings.limits(), (since, loader) -> {
-                        var loaded = db.readFreshSince(since, loader);
-                        return new ViewCache.Loaded(loaded.value(), loaded.fresh());
+                    settings.limits(), new ViewCache.FreshLoader() {
+                        @Override
+                        public <T> ViewCache.Loaded<T> load(long since, java.util.function.Supplier<T> loader) {
+                            var loaded = db.readFreshSince(since, loader);
+                            return new ViewCache.Loaded<>(loaded.value(), loaded.fresh());
+                        }
                     }, conduit.db.ReadConsistency::readFromWriter);
             keys = KeyTier.start(aws.kmsKeyId(), aws.kmsEndpoint(), settings.dataDir(), new KeyMaterialStore(db));
             BlobStore blobs = aws.s3Bucket() == null

@@ -10,10 +10,12 @@ import conduit.web.Json;
  * service knows nothing of caching and the cache nothing of articles.
  *
  * <p>A signed-in viewer gets the same cached public view as an anonymous visitor, with their own
- * {@code favorited} and {@code following} laid over it ({@link PublicPage}) from one small query
- * for exactly the ids on it ({@link ViewerBitsStore}). The query runs per request and is never
- * cached, so one viewer's bits can never reach another, and read-your-writes routes it to the
- * writer after the viewer's own writes, as it does every other read.
+ * {@code favorited} and {@code following} laid over it ({@link PublicPage}) from their marks
+ * (every id they favourited and follow), kept in this process under their id alone ({@link
+ * PublicViews#viewerMarks}) and loaded again after their next favourite or follow. While a
+ * viewer must see their own writes (read-your-writes), their marks come from the writer, as every
+ * other read does. A viewer with too many marks to keep, or an instance that cannot keep them,
+ * asks one small query for exactly the ids on the page ({@link ViewerBitsStore}).
  */
 public final class ArticleViews {
     private final ArticleService articles;
@@ -53,8 +55,12 @@ public final class ArticleViews {
         if (viewerId == 0 || page.empty()) {
             return page.anonymous();
         }
+        ViewerBitsStore.Marks marks = views.viewerMarks(viewerId, () -> bits.marks(viewerId), ViewerBitsStore.Marks::bytes);
+        if (marks != null) {
+            return page.as(marks::favorites, marks::follows);
+        }
         ViewerBitsStore.Bits mine = bits.of(viewerId, page.articleIds, page.authorIds);
-        return page.as(mine.favorited(), mine.followed());
+        return page.as(mine.favorited()::contains, mine.followed()::contains);
     }
 
     private byte[] publicListing(ArticleFilter filter, Page page, long count) {

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.function.LongPredicate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -137,16 +137,16 @@ final class PublicPage {
     }
 
     /** The JSON as a viewer sees it who favourited these articles and follows these authors. */
-    byte[] as(Set<Long> favoritedIds, Set<Long> followedAuthors) {
+    byte[] as(LongPredicate favoritedIds, LongPredicate followedAuthors) {
         int n = articleIds.length;
         int[] flips = new int[n * 2];
         int count = 0;
         // Per article, favorited comes before its author's following: the offsets are ascending.
         for (int i = 0; i < n; i++) {
-            if (favoritedIds.contains(articleIds[i])) {
+            if (favoritedIds.test(articleIds[i])) {
                 flips[count++] = favoritedAt[i];
             }
-            if (followedAuthors.contains(authorIds[i])) {
+            if (followedAuthors.test(authorIds[i])) {
                 flips[count++] = followingAt[i];
             }
         }

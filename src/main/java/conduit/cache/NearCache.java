@@ -33,6 +33,10 @@ import redis.clients.jedis.Protocol;
  * <p>A request that must see its own session's writes ({@code mustBeCurrent}: read-your-writes)
  * always asks Redis, so a viewer's own write shows on any instance at once.
  *
+ * <p>Beside the copies of views it keeps values for one viewer each ({@link #personal}: a
+ * viewer's marks), under the same generations and the same guarantee, in an entry set bounded
+ * apart so that many viewers never crowd the shared views out. They are never stored in Redis.
+ *
  * <p>A subscription message is {@code at;stripe:generation,...}; the mirror keeps, per stripe,
  * the highest generation seen (from a message, a look-up in Redis or this instance's own bump):
  * generations only grow, so whichever arrives first, the mirror never goes back.
@@ -43,7 +47,8 @@ final class NearCache implements AutoCloseable {
     static final long PING_MILLIS = 25;
     private static final Logger LOG = System.getLogger(NearCache.class.getName());
 
-    private record Entry(long allGeneration, long stripeGeneration, byte[] json) {
+    /** A copy and the generations it is current under: a view's JSON, or a value for one viewer. */
+    private record Entry(long allGeneration, long stripeGeneration, Object value) {
     }
 
     /** What one subscription knows; replaced whole (so dropped whole) when the connection is lost. */
@@ -51,11 +56,14 @@ final class NearCache implements AutoCloseable {
         final AtomicLongArray generations = new AtomicLongArray(Scopes.STRIPES + 1);
         final AtomicLongArray bumpedAt = new AtomicLongArray(Scopes.STRIPES + 1);
         final SizedEntries<Entry> entries;
+        /** Values for one viewer each, bounded apart so that many viewers never crowd the public views out. */
+        final SizedEntries<Entry> personal;
         /** System.nanoTime() at which the latest answered PING (or the SUBSCRIBE) was sent. */
         volatile long confirmedSentAt;
 
-        Epoch(long maxBytes) {
+        Epoch(long maxBytes, long maxPersonalBytes) {
             entries = new SizedEntries<>(maxBytes);
+            personal = new SizedEntries<>(maxPersonalBytes);
             for (int i = 0; i <= Scopes.STRIPES; i++) {
                 generations.set(i, -1); // unknown until learnt
             }
@@ -69,6 +77,7 @@ final class NearCache implements AutoCloseable {
 
     private final RedisConnector.Endpoint endpoint;
     private final long maxBytes;
+    private final long maxPersonalBytes;
     private final long boundNanos;
     private final long ttlMillis;
     private final BooleanSupplier mustBeCurrent;
@@ -83,15 +92,18 @@ final class NearCache implements AutoCloseable {
     /**
      * @param endpoint      where the subscription connects (a connection of its own, outside the pool)
      * @param maxBytes      bound on the JSON held; when passed, every copy is dropped (the hot ones come back at once)
+     * @param maxPersonalBytes the same bound for the values kept for one viewer each
      * @param boundMillis   how far behind Redis a copy may be when served
      * @param mustBeCurrent true while the current request must not be served a copy (read-your-writes)
      */
-    NearCache(RedisConnector.Endpoint endpoint, long maxBytes, long boundMillis, long ttlMillis, BooleanSupplier mustBeCurrent, CacheMetrics metrics) {
+    NearCache(RedisConnector.Endpoint endpoint, long maxBytes, long maxPersonalBytes, long boundMillis, long ttlMillis,
+              BooleanSupplier mustBeCurrent, CacheMetrics metrics) {
         if (boundMillis < 4 * PING_MILLIS) {
             throw new IllegalArgumentException("the bound must leave room for a few PINGs: >= " + 4 * PING_MILLIS + " ms");
         }
         this.endpoint = endpoint;
         this.maxBytes = maxBytes;
+        this.maxPersonalBytes = maxPersonalBytes;
         this.boundNanos = boundMillis * 1_000_000;
         this.ttlMillis = ttlMillis;
         this.mustBeCurrent = mustBeCurrent;
@@ -103,17 +115,30 @@ final class NearCache implements AutoCloseable {
     /** The JSON of a copy that is current as far as this instance can vouch for, or null: ask Redis. */
     byte[] get(String key, int stripe) {
         Epoch e = epoch;
-        if (e == null || System.nanoTime() - e.confirmedSentAt > boundNanos || mustBeCurrent.getAsBoolean()) {
+        byte[] json = e == null ? null : (byte[]) current(e, e.entries, key, stripe);
+        if (json != null) {
+            metrics.nearHits.increment();
+            served.incrementAndGet();
+        }
+        return json;
+    }
+
+    /** A value kept for one viewer under {@code key}, current as far as this instance can vouch for, or null. */
+    Object personal(String key, int stripe) {
+        Epoch e = epoch;
+        return e == null ? null : current(e, e.personal, key, stripe);
+    }
+
+    private Object current(Epoch e, SizedEntries<Entry> in, String key, int stripe) {
+        if (System.nanoTime() - e.confirmedSentAt > boundNanos || mustBeCurrent.getAsBoolean()) {
             return null;
         }
-        Entry entry = e.entries.get(key);
+        Entry entry = in.get(key);
         if (entry == null || entry.allGeneration() != e.generations.get(CacheStore.ALL)
                 || entry.stripeGeneration() != e.generations.get(stripe)) {
             return null;
         }
-        metrics.nearHits.increment();
-        served.incrementAndGet();
-        return entry.json();
+        return entry.value();
     }
 
     /**
@@ -137,10 +162,17 @@ final class NearCache implements AutoCloseable {
     /** Keeps a copy of a view that is current under these generations. */
     void put(Object since, String key, long allGeneration, long stripeGeneration, byte[] json) {
         Epoch e = epoch;
-        if (e == null || e != since) {
-            return;
+        if (e != null && e == since) {
+            e.entries.put(key, new Entry(allGeneration, stripeGeneration, json), json.length, ttlMillis);
         }
-        e.entries.put(key, new Entry(allGeneration, stripeGeneration, json), json.length, ttlMillis);
+    }
+
+    /** Keeps a value for one viewer that is current under these generations ({@code bytes}: about what it holds). */
+    void putPersonal(Object since, String key, long allGeneration, long stripeGeneration, Object value, int bytes) {
+        Epoch e = epoch;
+        if (e != null && e == since) {
+            e.personal.put(key, new Entry(allGeneration, stripeGeneration, value), bytes, ttlMillis);
+        }
     }
 
     /** How many views were served from copies here (the metric, for this instance alone). */
@@ -246,7 +278,7 @@ final class NearCache implements AutoCloseable {
                     case "subscribe" -> {
                         // Every bump from here on arrives on this connection; those before it are
                         // learnt from Redis by the first look-up of each stripe (the mirror starts unknown).
-                        Epoch e = new Epoch(maxBytes);
+                        Epoch e = new Epoch(maxBytes, maxPersonalBytes);
                         e.confirmedSentAt = subscribeSentAt;
                         lastAnswerAt = System.nanoTime();
                         subscribed = true;

@@ -3,6 +3,7 @@ package conduit.cache;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import conduit.common.Page;
 import conduit.common.WriteEvents;
@@ -20,10 +21,17 @@ import conduit.common.WriteEvents;
  * <tr><th>write</th><th>stale</th><th>why</th></tr>
  * <tr><td>article created</td><td>lists, tags</td><td>a new first item and count; maybe new tags</td></tr>
  * <tr><td>article edited or deleted</td><td>its article, lists, tags</td><td>its title/description show in lists</td></tr>
- * <tr><td>favourite added or removed</td><td>its article, lists</td><td>{@code favoritesCount} shows in both</td></tr>
+ * <tr><td>favourite added or removed</td><td>its article, lists, the viewer's marks</td><td>{@code favoritesCount} shows in both</td></tr>
+ * <tr><td>follow added or removed</td><td>the follower's marks</td><td>{@code following} is only in the viewer's marks</td></tr>
  * <tr><td>profile changed</td><td>everything</td><td>the author's profile is embedded in every article view</td></tr>
- * <tr><td>comment, follow</td><td>nothing</td><td>comments are not cached; {@code following} is per viewer</td></tr>
+ * <tr><td>comment</td><td>nothing</td><td>comments are not cached</td></tr>
  * </table>
+ *
+ * <p>One thing per viewer is kept, and only in the process that loaded it ({@link
+ * ViewCache#personal}): a viewer's marks, the ids they favourited and follow, from which their
+ * {@code favorited} and {@code following} bits are laid over the public views. It is keyed and
+ * scoped by the viewer's id, so it cannot reach anyone else, and it is stale from their next
+ * favourite or follow on, on every instance within the near cache's bound.
  */
 public final class PublicViews implements WriteEvents {
     /** List pages are cached up to this offset (the pages people read). */
@@ -72,6 +80,14 @@ public final class PublicViews implements WriteEvents {
         return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
     }
 
+    /**
+     * The viewer's marks, loaded by {@code load} when this process holds none that are current;
+     * {@code load} may answer null (too many to keep), which is returned and not kept.
+     */
+    public <T> T viewerMarks(long viewerId, Supplier<T> load, ToIntFunction<T> bytes) {
+        return cache.personal("viewer-marks:" + viewerId, Scopes.viewer(viewerId), load, bytes);
+    }
+
     @Override
     public void articleCreated(long authorId) {
         cache.invalidate(Scopes.LISTS, Scopes.TAGS);
@@ -89,12 +105,12 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void favoriteChanged(long userId, String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.article(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.article(slug), Scopes.viewer(userId));
     }
 
     @Override
     public void followChanged(long followerId, long followeeId) {
-        // Nothing cached shows who follows whom.
+        cache.invalidate(Scopes.viewer(followerId));
     }
 
     @Override

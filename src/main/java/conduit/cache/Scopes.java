@@ -22,6 +22,11 @@ public final class Scopes {
         return "article:" + slug;
     }
 
+    /** What one viewer has marked (their favourites and follows), kept for them alone. */
+    public static String viewer(long userId) {
+        return "viewer:" + userId;
+    }
+
     /** The stripe a scope's generation lives in (public for tests that need two scopes apart). */
     public static int stripe(String scope) {
         return Math.floorMod(scope.hashCode(), STRIPES);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
@@ -40,18 +41,26 @@ public final class ViewCache {
 
     /** Runs a loader so that it sees every write committed before the given time (not a lagging replica's view). */
     public interface FreshLoader {
-        Loaded load(long since, Supplier<byte[]> loader);
+        <T> Loaded<T> load(long since, Supplier<T> loader);
     }
 
     /** What a fill loaded, and whether it may be stored (it saw every write it was asked to see). */
-    public record Loaded(byte[] json, boolean storable) {
+    public record Loaded<T>(T value, boolean storable) {
     }
+
+    /** Bound on the values kept for one viewer each in this process, apart from the views. */
+    static final long PERSONAL_BYTES = 4L * 1024 * 1024;
 
     private final CacheStore store;
     private final long ttlMillis;
     private final FreshLoader fresh;
     private final CacheMetrics metrics = new CacheMetrics();
     private final NearCache near;
+    /** Values for one viewer each, in embedded mode (one instance, the store in this process); null otherwise. */
+    private final SizedEntries<Stamped> personal;
+
+    private record Stamped(long allGeneration, long stripeGeneration, Object value) {
+    }
 
     ViewCache(CacheStore store, long ttlMillis, FreshLoader fresh) {
         this(store, ttlMillis, fresh, null);
@@ -62,6 +71,7 @@ public final class ViewCache {
         this.ttlMillis = ttlMillis;
         this.fresh = fresh;
         this.near = near;
+        this.personal = store instanceof LocalCacheStore ? new SizedEntries<>(PERSONAL_BYTES) : null;
     }
 
     /** Shared by every instance through Redis, behind Redis's circuit breaker; every hit a round trip. */
@@ -79,8 +89,8 @@ public final class ViewCache {
      */
     public static ViewCache redis(UnifiedJedis redis, RedisConnector.Endpoint endpoint, TierBreaker breaker, long ttlMillis,
                                   FreshLoader fresh, Near near) {
-        NearCache copies = new NearCache(endpoint, near.maxBytes(), near.boundMillis(), ttlMillis, near.mustBeCurrent(),
-                new CacheMetrics());
+        NearCache copies = new NearCache(endpoint, near.maxBytes(), PERSONAL_BYTES, near.boundMillis(), ttlMillis,
+                near.mustBeCurrent(), new CacheMetrics());
         return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh, copies);
     }
 
@@ -150,8 +160,8 @@ public final class ViewCache {
             return json;
         }
         metrics.misses.increment();
-        Loaded loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
-        byte[] json = loaded.json();
+        Loaded<byte[]> loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        byte[] json = loaded.value();
         if (loaded.storable() && json.length <= MAX_ENTRY_BYTES) {
             byte[] stored = Arrays.copyOf(stamp, stamp.length + json.length);
             System.arraycopy(json, 0, stored, stamp.length, json.length);
@@ -165,6 +175,58 @@ public final class ViewCache {
             }
         }
         return json;
+    }
+
+    /**
+     * A value that belongs to one viewer (the key must name them), kept only in this process and
+     * never in the shared store, current while its scope's generation is: a write that bumps the
+     * scope ends it here and, within the near cache's bound, on every instance.
+     *
+     * @param load  loads the value (through the fresh loader: never from a replica behind the
+     *              scope's last bump); may answer null when the value is too large to keep
+     * @param bytes about how much memory the value holds (the bound on these values is in bytes)
+     * @return the value, or null when it is not kept here, so the caller asks for what it needs
+     *         alone: no values are kept without copies in this process (Redis Cluster, caching off),
+     *         or while the store cannot be reached, or when the loader answered null
+     */
+    public <T> T personal(String key, String scope, Supplier<T> load, ToIntFunction<T> bytes) {
+        if (store == null || (near == null && personal == null)) {
+            return null;
+        }
+        int stripe = Scopes.stripe(scope);
+        Object since = near == null ? null : near.since();
+        CacheStore.Lookup found;
+        try {
+            Object copy = near != null ? near.personal(key, stripe) : null;
+            if (copy != null) {
+                @SuppressWarnings("unchecked") T value = (T) copy;
+                return value;
+            }
+            found = store.lookup(key, stripe); // nothing is stored under a personal key: only the generations
+        } catch (CacheStore.Unavailable e) {
+            failed(e);
+            return null;
+        }
+        if (near != null) {
+            near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
+            near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
+        } else {
+            Stamped kept = personal.get(key);
+            if (kept != null && kept.allGeneration() == found.allGeneration() && kept.stripeGeneration() == found.stripeGeneration()) {
+                @SuppressWarnings("unchecked") T value = (T) kept.value();
+                return value;
+            }
+        }
+        Loaded<T> loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        T value = loaded.value();
+        if (value != null && loaded.storable()) {
+            if (near != null) {
+                near.putPersonal(since, key, found.allGeneration(), found.stripeGeneration(), value, bytes.applyAsInt(value));
+            } else {
+                personal.put(key, new Stamped(found.allGeneration(), found.stripeGeneration(), value), bytes.applyAsInt(value), ttlMillis);
+            }
+        }
+        return value;
     }
 
     /** The content of these scopes changed: their entries are stale from now on, on every instance. */

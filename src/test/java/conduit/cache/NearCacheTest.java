@@ -29,7 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
 class NearCacheTest {
     private static final long BOUND = 250;
-    private static final ViewCache.FreshLoader PLAIN = (since, loader) -> new ViewCache.Loaded(loader.get(), true);
+    private static final ViewCache.FreshLoader PLAIN = new ViewCache.FreshLoader() {
+        @Override
+        public <T> ViewCache.Loaded<T> load(long since, java.util.function.Supplier<T> loader) {
+            return new ViewCache.Loaded<>(loader.get(), true);
+        }
+    };
     private final List<RedisClient> clients = new ArrayList<>();
     private final AtomicBoolean readYourWrites = new AtomicBoolean();
     private ViewCache a;
@@ -131,5 +136,54 @@ class NearCacheTest {
         assertEquals(0, nearHits() - before);
         assertEquals("\"x\"", text(b.get(scope, scope, () -> json("not loaded"))));
         assertEquals(1, nearHits() - before);
+    }
+
+    @Test
+    void aViewersValueIsKeptOnlyInTheInstanceThatLoadedItAndEndsOnEveryInstanceWithinTheBoundOfTheirWrite() {
+        long viewer = System.nanoTime();
+        String key = "viewer-marks:" + viewer;
+        String scope = Scopes.viewer(viewer);
+        AtomicInteger loads = new AtomicInteger();
+        AtomicInteger version = new AtomicInteger();
+        java.util.function.Supplier<String> load = () -> {
+            loads.incrementAndGet();
+            return "marks v" + version.get();
+        };
+        assertEquals("marks v0", b.personal(key, scope, load, String::length));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("marks v0", b.personal(key, scope, load, String::length));
+        }
+        assertEquals(1, loads.get(), "B keeps the value: one load, then no round trip");
+        try (RedisClient admin = (RedisClient) RedisConnector.connect(Stack.standaloneRedis())) {
+            assertTrue(admin.keys("*" + viewer + "*").isEmpty(), "nothing of the viewer's is stored in Redis");
+        }
+
+        List<Long> lags = new ArrayList<>();
+        for (int round = 1; round <= 10; round++) {
+            version.incrementAndGet(); // the viewer's favourite, then its invalidation, acknowledged on A
+            a.invalidate(scope);
+            long acknowledged = System.nanoTime();
+            String expected = "marks v" + round;
+            while (!b.personal(key, scope, load, String::length).equals(expected)) {
+                assertTrue(System.nanoTime() - acknowledged < Duration.ofSeconds(5).toNanos(), "B never saw the write");
+                Thread.onSpinWait();
+            }
+            lags.add((System.nanoTime() - acknowledged) / 1_000_000);
+        }
+        Collections.sort(lags);
+        System.out.println("near cache, a viewer's value: lag from A's acknowledgement to B's fresh value, ms (sorted): " + lags);
+        assertTrue(lags.get(lags.size() - 1) <= BOUND, "every lag within the " + BOUND + " ms bound: " + lags);
+
+        int before = loads.get();
+        readYourWrites.set(true);
+        try {
+            assertEquals("marks v10", b.personal(key, scope, load, String::length));
+        } finally {
+            readYourWrites.set(false);
+        }
+        assertEquals(before + 1, loads.get(), "a request that must see its own writes loads the value afresh");
+        version.set(-1); // a load now would show it: the next reads are the kept value
+        assertEquals("marks v10", b.personal(key, scope, load, String::length));
+        assertEquals("marks v10", a.personal(key, scope, () -> "marks v10", String::length), "A loads its own");
     }
 }

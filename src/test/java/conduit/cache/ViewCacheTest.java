@@ -31,11 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ViewCacheTest {
     /** What the fresh loader was asked for. */
     private static final List<Long> SINCE = new ArrayList<>();
-    private static final ViewCache.FreshLoader RECORDING = (since, loader) -> {
-        synchronized (SINCE) {
-            SINCE.add(since);
+    private static final ViewCache.FreshLoader RECORDING = new ViewCache.FreshLoader() {
+        @Override
+        public <T> ViewCache.Loaded<T> load(long since, java.util.function.Supplier<T> loader) {
+            synchronized (SINCE) {
+                SINCE.add(since);
+            }
+            return new ViewCache.Loaded<>(loader.get(), true);
         }
-        return new ViewCache.Loaded(loader.get(), true);
     };
     private static final TierBreaker BREAKER = new TierBreaker("redis-test", e -> true, Duration.ofSeconds(1));
 
@@ -89,6 +92,43 @@ class ViewCacheTest {
         assertEquals("{\"value\":\"é✓1\"}", text(first));
         assertArrayEquals(first, cache.get(scope, scope, counting(loads, "é✓")));
         assertEquals(1, loads.get());
+    }
+
+    /** The caches that keep a viewer's value: those that can vouch for it (one instance, or copies beside Redis). */
+    static Stream<Named<ViewCache>> keepingCaches() {
+        return caches().filter(c -> !c.getName().equals("Redis") && !c.getName().equals("Redis Cluster"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("keepingCaches")
+    void aViewersValueIsKeptUntilItsScopeOrEverythingIsInvalidated(ViewCache cache) {
+        long viewer = System.nanoTime();
+        String key = "viewer-marks:" + viewer;
+        String scope = Scopes.viewer(viewer);
+        AtomicInteger loads = new AtomicInteger();
+        Supplier<String> load = () -> "v" + loads.incrementAndGet();
+        assertEquals("v1", cache.personal(key, scope, load, String::length));
+        assertEquals("v1", cache.personal(key, scope, load, String::length));
+        assertEquals(1, loads.get());
+        cache.invalidate(scope);
+        assertEquals("v2", cache.personal(key, scope, load, String::length));
+        cache.invalidateAll();
+        assertEquals("v3", cache.personal(key, scope, load, String::length));
+        assertEquals("v3", cache.personal(key, scope, () -> null, String::length));
+        assertEquals(null, cache.personal("viewer-marks:" + (viewer + 1), Scopes.viewer(viewer + 1), () -> null, String::length),
+                "a loader's null is answered, not kept");
+    }
+
+    /** Without copies in this process nothing could end a kept value on another instance: none is kept, nothing loaded. */
+    @org.junit.jupiter.api.Test
+    void cachesThatCannotVouchForAViewersValueKeepNoneAndLoadNothing() {
+        List<ViewCache> none = new ArrayList<>(List.of(ViewCache.disabled()));
+        caches().filter(c -> keepingCaches().noneMatch(k -> k.getName().equals(c.getName()))).forEach(c -> none.add(c.getPayload()));
+        for (ViewCache cache : none) {
+            AtomicInteger loads = new AtomicInteger();
+            assertEquals(null, cache.personal("viewer-marks:1", Scopes.viewer(1), () -> "v" + loads.incrementAndGet(), String::length));
+            assertEquals(0, loads.get());
+        }
     }
 
     @ParameterizedTest
