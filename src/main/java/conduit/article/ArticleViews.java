@@ -13,9 +13,9 @@ import conduit.web.Json;
  * {@code favorited} and {@code following} laid over it ({@link PublicPage}) from their marks
  * (every id they favourited and follow), kept in this process under their id alone ({@link
  * PublicViews#viewerMarks}) and loaded again after their next favourite or follow. While a
- * viewer must see their own writes (read-your-writes), their marks come from the writer, as every
- * other read does. A viewer with too many marks to keep, or an instance that cannot keep them,
- * asks one small query for exactly the ids on the page ({@link ViewerBitsStore}).
+ * viewer must see their own writes (read-your-writes), a viewer with too many marks to keep, and
+ * an instance that cannot keep them ask one small query for exactly the ids on the page ({@link
+ * ViewerBitsStore}), which read-your-writes sends to the writer as it does every other read.
  */
 public final class ArticleViews {
     private final ArticleService articles;

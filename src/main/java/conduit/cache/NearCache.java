@@ -129,6 +129,11 @@ final class NearCache implements AutoCloseable {
         return e == null ? null : current(e, e.personal, key, stripe);
     }
 
+    /** True when this request may be served copies: they are vouched for, and it need not see its own writes. */
+    boolean servesThisRequest() {
+        return serving() && !mustBeCurrent.getAsBoolean();
+    }
+
     private Object current(Epoch e, SizedEntries<Entry> in, String key, int stripe) {
         if (System.nanoTime() - e.confirmedSentAt > boundNanos || mustBeCurrent.getAsBoolean()) {
             return null;

@@ -187,10 +187,11 @@ public final class ViewCache {
      * @param bytes about how much memory the value holds (the bound on these values is in bytes)
      * @return the value, or null when it is not kept here, so the caller asks for what it needs
      *         alone: no values are kept without copies in this process (Redis Cluster, caching off),
-     *         or while the store cannot be reached, or when the loader answered null
+     *         none are used while the copies cannot be vouched for or the request must see its own
+     *         writes, nor while the store cannot be reached; and null when the loader answered null
      */
     public <T> T personal(String key, String scope, Supplier<T> load, ToIntFunction<T> bytes) {
-        if (store == null || (near == null && personal == null)) {
+        if (store == null || (near == null && personal == null) || (near != null && !near.servesThisRequest())) {
             return null;
         }
         int stripe = Scopes.stripe(scope);
