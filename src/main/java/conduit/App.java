@@ -7,7 +7,6 @@ import java.util.List;
 import conduit.article.ArticleRoutes;
 import conduit.article.ArticleViews;
 import conduit.article.FavoriteStore;
-import conduit.article.ViewerBitsStore;
 import conduit.blob.ImageRoutes;
 import conduit.blob.LocalBlobStore;
 import conduit.blob.LocalFileRoutes;
@@ -17,6 +16,7 @@ import conduit.article.ArticleService;
 import conduit.article.ArticleStore;
 import conduit.comment.CommentRoutes;
 import conduit.comment.CommentService;
+import conduit.comment.CommentViews;
 import conduit.comment.CommentStore;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Database;
@@ -35,6 +35,7 @@ import conduit.ratelimit.RateLimiter;
 import io.helidon.metrics.api.Metrics;
 import conduit.profile.ProfileRoutes;
 import conduit.profile.ProfileService;
+import conduit.profile.ProfileViews;
 import conduit.profile.ProfileStore;
 import conduit.cache.PublicViews;
 import conduit.session.SessionStore;
@@ -52,6 +53,8 @@ import conduit.user.RecoveryRoutes;
 import conduit.user.SessionRoutes;
 import conduit.user.UserService;
 import conduit.user.UserStore;
+import conduit.viewer.ViewerBitsStore;
+import conduit.viewer.ViewerOverlay;
 import conduit.web.ApiDocs;
 import conduit.web.Auth;
 import conduit.web.BodyBudget;
@@ -140,6 +143,7 @@ public final class App implements AutoCloseable {
             TagStore tagStore = new TagStore(db);
             ArticleService articles = new ArticleService(new ArticleStore(db, tagStore), tagStore, new FavoriteStore(db), views);
             CommentService comments = new CommentService(new CommentStore(db), articles, views);
+            ViewerOverlay overlay = new ViewerOverlay(views, new ViewerBitsStore(db));
             TagService tags = new TagService(tagStore);
             UploadService uploads = new UploadService(infra.blobs(), settings.aws().publicBaseUrl());
 
@@ -158,10 +162,10 @@ public final class App implements AutoCloseable {
                             idempotency), new RecoveryRoutes(recovery)))
                     .register("/api/user", ApiRoutes.of(new CurrentUserRoutes(users, recovery, auth),
                             new SessionRoutes(new AccountSessions(sessions, infra.keys().sessionIds()), users, auth)))
-                    .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, auth)))
+                    .register("/api/profiles", ApiRoutes.of(new ProfileRoutes(profiles, new ProfileViews(profiles, views, overlay), auth)))
                     .register("/api/articles", ApiRoutes.of(
-                            new ArticleRoutes(articles, new ArticleViews(articles, views, new ViewerBitsStore(db)), auth, idempotency, limiter),
-                            new CommentRoutes(comments, auth, idempotency, limiter)))
+                            new ArticleRoutes(articles, new ArticleViews(articles, views, overlay), auth, idempotency, limiter),
+                            new CommentRoutes(comments, new CommentViews(comments, views, overlay), auth, idempotency, limiter)))
                     .register("/api/tags", ApiRoutes.of(new TagRoutes(tags, views)))
                     .register("/api/uploads", ApiRoutes.of(new UploadRoutes(uploads, auth, idempotency, limiter)))
                     .register("/api/images", ApiRoutes.of(new ImageRoutes(uploads)))

@@ -145,6 +145,16 @@ public final class Stack {
         }
     }
 
+    /** Waits out a time the test is about (a window, a bound), not a condition: for those, {@link #await}. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Polls until the condition holds, at most {@code timeout}; fails with the message otherwise. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -188,7 +188,7 @@ public final class ArticleService {
     }
 
     /** The slug when it could name an article; 404 at once when it cannot (empty, or longer than the column). */
-    static String checkedSlug(String slug) {
+    public static String checkedSlug(String slug) {
         if (slug == null || slug.isEmpty() || slug.length() > 255) {
             throw notFound();
         }

@@ -20,11 +20,11 @@ import conduit.common.WriteEvents;
  * <caption>What each write invalidates</caption>
  * <tr><th>write</th><th>stale</th><th>why</th></tr>
  * <tr><td>article created</td><td>lists, tags</td><td>a new first item and count; maybe new tags</td></tr>
- * <tr><td>article edited or deleted</td><td>its article, lists, tags</td><td>its title/description show in lists</td></tr>
+ * <tr><td>article edited or deleted</td><td>its article, its comments, lists, tags</td><td>its title/description show in lists; its comments go with it</td></tr>
  * <tr><td>favourite added or removed</td><td>its article, lists, the viewer's marks</td><td>{@code favoritesCount} shows in both</td></tr>
  * <tr><td>follow added or removed</td><td>the follower's marks</td><td>{@code following} is only in the viewer's marks</td></tr>
- * <tr><td>profile changed</td><td>everything</td><td>the author's profile is embedded in every article view</td></tr>
- * <tr><td>comment</td><td>nothing</td><td>comments are not cached</td></tr>
+ * <tr><td>profile changed</td><td>everything</td><td>the author's profile is embedded in every article, comment and profile view</td></tr>
+ * <tr><td>comment added or deleted</td><td>the article's comments</td><td>nothing else shows comments</td></tr>
  * </table>
  *
  * <p>One thing per viewer is kept, and only in the process that loaded it ({@link
@@ -54,6 +54,24 @@ public final class PublicViews implements WriteEvents {
      */
     public byte[] article(String slug, Supplier<byte[]> load) {
         return cache.get("article-page:" + slug, Scopes.article(slug), load);
+    }
+
+    /**
+     * A user's public profile (their {@code following} false), which every viewer's copy is made
+     * from. Only a profile change makes it stale, and that invalidates everything.
+     */
+    public byte[] profile(String username, Supplier<byte[]> load) {
+        return cache.get("profile:" + username, Scopes.profile(username), load);
+    }
+
+    /** True for the pages of comments {@link #comments} caches: the first ones, as for lists. */
+    public static boolean cachesCommentPage(Page page) {
+        return page.offset() < CACHED_OFFSETS;
+    }
+
+    /** A page of an article's comments as an anonymous visitor sees it (every author's {@code following} false). */
+    public byte[] comments(String slug, Page page, Supplier<byte[]> load) {
+        return cache.get("comments:" + slug + ":" + page.limit() + ":" + page.offset(), Scopes.comments(slug), load);
     }
 
     /** True for the list pages {@link #listPage} caches: the first pages of every list but the feed, for every viewer. */
@@ -95,12 +113,12 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void articleEdited(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug), Scopes.comments(slug));
     }
 
     @Override
     public void articleDeleted(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug), Scopes.comments(slug));
     }
 
     @Override
@@ -115,7 +133,7 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void commentChanged(String slug) {
-        // Comments are not cached.
+        cache.invalidate(Scopes.comments(slug));
     }
 
     @Override

@@ -22,6 +22,16 @@ public final class Scopes {
         return "article:" + slug;
     }
 
+    /** The comments on one article. */
+    public static String comments(String slug) {
+        return "comments:" + slug;
+    }
+
+    /** One user's public profile. */
+    public static String profile(String username) {
+        return "profile:" + username;
+    }
+
     /** What one viewer has marked (their favourites and follows), kept for them alone. */
     public static String viewer(long userId) {
         return "viewer:" + userId;

@@ -33,12 +33,14 @@ public final class CommentRoutes implements HttpService {
     }
 
     private final CommentService comments;
+    private final CommentViews views;
     private final Auth auth;
     private final Idempotency idempotency;
     private final RateLimiter limiter;
 
-    public CommentRoutes(CommentService comments, Auth auth, Idempotency idempotency, RateLimiter limiter) {
+    public CommentRoutes(CommentService comments, CommentViews views, Auth auth, Idempotency idempotency, RateLimiter limiter) {
         this.comments = comments;
+        this.views = views;
         this.auth = auth;
         this.idempotency = idempotency;
         this.limiter = limiter;
@@ -60,9 +62,7 @@ public final class CommentRoutes implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         Page page = Params.page(req, Page.MAX_LIMIT);
-        List<CommentJson> list = comments.list(Params.path(req, "slug"), auth.viewerId(req), page)
-                .stream().map(CommentJson::of).toList();
-        Responses.ok(res, Map.of("comments", list));
+        Responses.okJson(res, views.list(Params.path(req, "slug"), auth.viewerId(req), page));
     }
 
     private void add(ServerRequest req, ServerResponse res) {

@@ -14,7 +14,7 @@ import io.helidon.dbclient.DbRow;
 /** SQL for comments; positional parameters (see {@code article.ArticleStore} why). */
 public final class CommentStore {
     private static final String SELECT = """
-            SELECT c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
+            SELECT c.id, c.author_id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
                    EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = c.author_id AND fo.follower_id = ?) AS following
             FROM comments c JOIN users u ON u.id = c.author_id
             """;
@@ -68,7 +68,7 @@ public final class CommentStore {
     }
 
     private static Comment comment(DbRow r) {
-        return new Comment(Rows.longValue(r, "id"), Rows.string(r, "body"), Rows.longValue(r, "created_at"),
+        return new Comment(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "body"), Rows.longValue(r, "created_at"),
                 Rows.longValue(r, "updated_at"), ProfileStore.profile(r, Rows.bool(r, "following")));
     }
 }

@@ -13,10 +13,12 @@ import io.helidon.webserver.http.ServerResponse;
 /** Mounted at {@code /api/profiles}: {@code /{username}} and its {@code /follow}. */
 public final class ProfileRoutes implements HttpService {
     private final ProfileService profiles;
+    private final ProfileViews views;
     private final Auth auth;
 
-    public ProfileRoutes(ProfileService profiles, Auth auth) {
+    public ProfileRoutes(ProfileService profiles, ProfileViews views, Auth auth) {
         this.profiles = profiles;
+        this.views = views;
         this.auth = auth;
     }
 
@@ -28,7 +30,7 @@ public final class ProfileRoutes implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        reply(res, profiles.get(Params.path(req, "username"), auth.viewerId(req)));
+        Responses.okJson(res, views.get(Params.path(req, "username"), auth.viewerId(req)));
     }
 
     private void follow(ServerRequest req, ServerResponse res) {

@@ -34,11 +34,17 @@ public final class ProfileService {
         return withFollowing(target.profile(), false);
     }
 
-    private ProfileStore.Found find(String username, long viewerId) {
+    /** The profile as the viewer (0: anonymous) sees it, and the id behind it; 404 when there is none. */
+    public ProfileStore.Found find(String username, long viewerId) {
+        return store.byUsername(checkedUsername(username), viewerId).orElseThrow(() -> Failure.notFound("profile"));
+    }
+
+    /** The username when it could name a user; a 404 for the profile when it cannot (checked before any look-up). */
+    public static String checkedUsername(String username) {
         if (username == null || username.length() > 64) {
             throw Failure.notFound("profile");
         }
-        return store.byUsername(username, viewerId).orElseThrow(() -> Failure.notFound("profile"));
+        return username;
     }
 
     private static Profile withFollowing(Profile p, boolean following) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Signed-in reads on the real data tier (MariaDB writer + replica, Redis query cache): in the
- * steady state a signed-in list page or article costs no statement at all (the public view and
+ * steady state a signed-in list page, article, article's comments or profile costs no statement at all (the public view and
  * the viewer's marks are both in memory), and the viewer's next favourite costs one statement to
  * load their marks again, counted on the servers themselves (their general query log); and a viewer's own favourite
  * shows on their next read even while the replica has not applied it.
@@ -56,8 +56,10 @@ class SignedInReadsOnMariaDbTest {
             String viewer = api.register(viewerName);
             api.post("/api/articles/" + slugs.get(1) + "/favorite", viewer, "");
             api.post("/api/profiles/" + author + "/follow", viewer, "");
+            api.post("/api/articles/" + slugs.get(0) + "/comments", authorToken, "{\"comment\":{\"body\":\"Counted\"}}");
             List<String> paths = List.of("/api/articles?limit=10", "/api/articles?tag=" + tag, "/api/articles?author=" + author,
-                    "/api/articles?favorited=" + viewerName, "/api/articles/" + slugs.get(0));
+                    "/api/articles?favorited=" + viewerName, "/api/articles/" + slugs.get(0),
+                    "/api/articles/" + slugs.get(0) + "/comments", "/api/profiles/" + author);
             Stack.await(Duration.ofSeconds(10), "the replica has the viewer's favourite",
                     () -> api.get("/api/articles?favorited=" + viewerName, null).json().path("articlesCount").asInt() == 1);
             for (String path : paths) {
@@ -71,8 +73,10 @@ class SignedInReadsOnMariaDbTest {
                 for (int i = 0; i < rounds; i++) {
                     for (String path : paths) {
                         JsonNode body = api.get(path, viewer).json();
-                        JsonNode first = body.has("article") ? body.path("article") : body.path("articles").path(0);
-                        assertTrue(first.path("author").path("following").asBoolean(), path + ": " + body);
+                        JsonNode shown = body.has("profile") ? body.path("profile")
+                                : (body.has("article") ? body.path("article") : body.path(body.has("comments") ? "comments" : "articles").path(0))
+                                .path("author");
+                        assertTrue(shown.path("following").asBoolean(), path + ": " + body);
                     }
                 }
                 statements = bothServers();
@@ -140,7 +144,7 @@ class SignedInReadsOnMariaDbTest {
             String viewer = onA.register(Api.unique("rxv"));
             String page = "/api/articles?author=" + author;
             Stack.await(Duration.ofSeconds(10), "the article replicated", () -> onB.get(page, null).json().path("articlesCount").asInt() == 1);
-            sleep(2_100); // past the write window of the viewer's sign-up
+            Stack.sleep(2_100); // past the write window of the viewer's sign-up
             assertEquals(false, onB.get(page, viewer).json().path("articles").path(0).path("favorited").asBoolean()); // B keeps the marks
             Stack.onReader("STOP SLAVE SQL_THREAD");
             try {
@@ -153,22 +157,13 @@ class SignedInReadsOnMariaDbTest {
             // After the window B's kept marks are gone (the favourite bumped them): reloaded, still true.
             Stack.await(Duration.ofSeconds(10), "the replica caught up", () -> onB.get(page, null).json().path("articles").path(0)
                     .path("favoritesCount").asInt() == 1);
-            sleep(2_100);
+            Stack.sleep(2_100);
             for (int i = 0; i < 5; i++) {
                 assertTrue(onB.get(page, viewer).json().path("articles").path(0).path("favorited").asBoolean(), "after the window, read " + i);
             }
             assertEquals(200, onA.post("/api/articles/" + slug + "/favorite", viewer, "").status()); // again: nothing changes
             assertEquals(200, onA.delete("/api/articles/" + slug + "/favorite", viewer).status());
             assertEquals(false, onB.get(page, viewer).json().path("articles").path(0).path("favorited").asBoolean(), "unfavourited, at once on B");
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import conduit.Api;
 import conduit.EmbeddedApp;
 import conduit.RawHttp;
+import conduit.Stack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -99,7 +100,7 @@ class TransportTest {
         try (RawHttp slow = raw()) {
             String json = "{\"user\":{\"email\":\"nobody@example.com\",\"password\":\"wrong wrong\"}}";
             slow.send(chunkedLogin(Integer.toHexString(10) + "\r\n" + json.substring(0, 10) + "\r\n"));
-            sleep(700);
+            Stack.sleep(700);
             String rest = json.substring(10);
             slow.send(Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n");
             RawHttp.Exchange e = slow.response(false, 5000);
@@ -145,14 +146,5 @@ class TransportTest {
         assertEquals(404, api.send("PATCH", "/api/nothing/else", null, null).status());
         assertEquals(200, api.get("/api/tags", null).status());
         assertFalse(api.get("/api/tags", null).headers().firstValue("Allow").isPresent());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package conduit.article;
+package conduit.viewer;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -74,28 +74,32 @@ public final class ViewerBitsStore {
         });
     }
 
-    /** The viewer's marks among these ids alone. */
+    /** The viewer's marks among these ids alone (no article ids: only the follows are asked). */
     Bits of(long viewerId, long[] articleIds, long[] authorIds) {
         Set<Long> authors = new HashSet<>();
         for (long id : authorIds) {
             authors.add(id);
         }
-        Object[] params = new Object[2 + articleIds.length + authors.size()];
+        Object[] params = new Object[(articleIds.length > 0 ? 1 + articleIds.length : 0) + 1 + authors.size()];
         int p = 0;
-        params[p++] = viewerId;
-        for (long id : articleIds) {
-            params[p++] = id;
+        StringBuilder sql = new StringBuilder();
+        if (articleIds.length > 0) {
+            params[p++] = viewerId;
+            for (long id : articleIds) {
+                params[p++] = id;
+            }
+            sql.append("SELECT 0 AS kind, article_id AS id FROM favorites WHERE user_id = ? AND article_id IN (")
+                    .append(Sql.list("?", articleIds.length)).append(") UNION ALL ");
         }
         params[p++] = viewerId;
         for (long id : authors) {
             params[p++] = id;
         }
-        String sql = "SELECT 0 AS kind, article_id AS id FROM favorites WHERE user_id = ? AND article_id IN ("
-                + Sql.list("?", articleIds.length) + ") UNION ALL SELECT 1, followee_id FROM follows WHERE follower_id = ? AND followee_id IN ("
-                + Sql.list("?", authors.size()) + ")";
+        sql.append("SELECT 1 AS kind, followee_id AS id FROM follows WHERE follower_id = ? AND followee_id IN (")
+                .append(Sql.list("?", authors.size())).append(")");
         return db.read(exec -> {
             Bits bits = new Bits(new HashSet<>(), new HashSet<>());
-            try (Stream<DbRow> rows = exec.query(sql, params)) {
+            try (Stream<DbRow> rows = exec.query(sql.toString(), params)) {
                 rows.forEach(r -> (Rows.longValue(r, "kind") == 0 ? bits.favorited() : bits.followed()).add(Rows.longValue(r, "id")));
             }
             return bits;

@@ -1,10 +1,9 @@
-package conduit.article;
+package conduit.viewer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.LongPredicate;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,45 +11,51 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /**
- * The public JSON of a list page or an article (as an anonymous visitor sees it, every
- * {@code favorited} and {@code following} false), with what a signed-in viewer's copy needs:
- * for each article on it, its id, its author's id, and where its two per-viewer booleans are in
- * the bytes. A viewer's copy is then the public bytes with some {@code false} spliced to
+ * The public JSON of a view that carries per-viewer booleans (a list page, an article, an
+ * article's comments, a profile) as an anonymous visitor sees it, every {@code favorited} and
+ * {@code following} false, with what a signed-in viewer's copy needs: for each item on it (an
+ * article, a comment, the profile), its id, its author's id, and where its per-viewer booleans are
+ * in the bytes. A viewer's copy is then the public bytes with some {@code false} spliced to
  * {@code true}: no parsing and no serialising per request, and nothing of one viewer is ever
- * stored (the cache holds only the public form).
+ * stored (the query cache holds only the public form).
  *
  * <p>Stored form (what the query cache keeps): one ASCII header line, then the JSON:
- * {@code id,authorId,favoritedAt,followingAt;...\n}, offsets into the JSON.
+ * {@code id,authorId,favoritedAt,followingAt;...\n}, offsets into the JSON; {@code favoritedAt}
+ * is 0 for items that cannot be favourited (comments, profiles), as no boolean starts a JSON text.
  */
-final class PublicPage {
+public final class PublicPage {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] stored;
     private final int jsonStart;
-    final long[] articleIds;
-    final long[] authorIds;
+    private final long[] ids;
+    private final long[] authorIds;
     private final int[] favoritedAt;
     private final int[] followingAt;
 
-    private PublicPage(byte[] stored, int jsonStart, long[] articleIds, long[] authorIds, int[] favoritedAt, int[] followingAt) {
+    private PublicPage(byte[] stored, int jsonStart, long[] ids, long[] authorIds, int[] favoritedAt, int[] followingAt) {
         this.stored = stored;
         this.jsonStart = jsonStart;
-        this.articleIds = articleIds;
+        this.ids = ids;
         this.authorIds = authorIds;
         this.favoritedAt = favoritedAt;
         this.followingAt = followingAt;
     }
 
     /**
-     * The stored form of public JSON written from these articles, in the order they appear in it.
+     * The stored form of public JSON written from these items, in the order they appear in it.
      *
-     * @throws IllegalStateException when the JSON does not hold exactly one {@code "favorited":false}
-     *                               and one {@code "following":false} per article (a bug: the
-     *                               articles were not loaded as an anonymous visitor sees them)
+     * @param ids         each item's id (an article's, a comment's, a user's)
+     * @param authorIds   each item's author (for a profile, the user), whose {@code following} it shows
+     * @param favoritable true when each item is an article with a {@code favorited} of its own
+     * @throws IllegalStateException when the JSON does not hold exactly one {@code "following":false}
+     *                               per item, and one {@code "favorited":false} per item when they
+     *                               are favouritable, else none (a bug: the items were not loaded
+     *                               as an anonymous visitor sees them)
      */
-    static byte[] store(byte[] json, List<Article> articles) {
-        int n = articles.size();
+    public static byte[] store(byte[] json, long[] ids, long[] authorIds, boolean favoritable) {
+        int n = ids.length;
         int[] favorited = new int[n];
         int[] following = new int[n];
         int f = 0;
@@ -65,8 +70,8 @@ final class PublicPage {
                 if (!isFavorited && !name.equals("following")) {
                     continue;
                 }
-                if (parser.nextToken() != JsonToken.VALUE_FALSE || (isFavorited ? f : g) >= n) {
-                    throw new IllegalStateException("not an anonymous view of " + n + " articles");
+                if (parser.nextToken() != JsonToken.VALUE_FALSE || (isFavorited ? f : g) >= n || (isFavorited && !favoritable)) {
+                    throw new IllegalStateException("not an anonymous view of " + n + " items");
                 }
                 int at = (int) parser.currentTokenLocation().getByteOffset();
                 if (isFavorited) {
@@ -78,13 +83,12 @@ final class PublicPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (f != n || g != n) {
-            throw new IllegalStateException("not an anonymous view of " + n + " articles");
+        if ((favoritable && f != n) || g != n) {
+            throw new IllegalStateException("not an anonymous view of " + n + " items");
         }
         StringBuilder header = new StringBuilder(n * 32 + 1);
         for (int i = 0; i < n; i++) {
-            Article a = articles.get(i);
-            header.append(a.id()).append(',').append(a.authorId()).append(',').append(favorited[i]).append(',')
+            header.append(ids[i]).append(',').append(authorIds[i]).append(',').append(favorited[i]).append(',')
                     .append(following[i]).append(';');
         }
         byte[] head = header.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
@@ -94,7 +98,7 @@ final class PublicPage {
     }
 
     /** Reads the stored form back. */
-    static PublicPage of(byte[] stored) {
+    public static PublicPage of(byte[] stored) {
         int n = 0;
         int end = 0;
         while (stored[end] != '\n') {
@@ -133,17 +137,27 @@ final class PublicPage {
 
     /** True when there is nothing per viewer on it (an empty page). */
     boolean empty() {
-        return articleIds.length == 0;
+        return ids.length == 0;
+    }
+
+    /** The ids of the items on it that can be favourited (none on a page of comments or a profile). */
+    long[] favoritableIds() {
+        return ids.length > 0 && favoritedAt[0] > 0 ? ids : new long[0];
+    }
+
+    /** The authors of the items on it, whose {@code following} it shows. */
+    long[] authorIds() {
+        return authorIds;
     }
 
     /** The JSON as a viewer sees it who favourited these articles and follows these authors. */
     byte[] as(LongPredicate favoritedIds, LongPredicate followedAuthors) {
-        int n = articleIds.length;
+        int n = ids.length;
         int[] flips = new int[n * 2];
         int count = 0;
         // Per article, favorited comes before its author's following: the offsets are ascending.
         for (int i = 0; i < n; i++) {
-            if (favoritedIds.test(articleIds[i])) {
+            if (favoritedAt[i] > 0 && favoritedIds.test(ids[i])) {
                 flips[count++] = favoritedAt[i];
             }
             if (followedAuthors.test(authorIds[i])) {
