@@ -46,7 +46,7 @@ class LayeringTest {
     }
 
     private static final List<String> TIER_PACKAGES = List.of("backup", "cache", "common", "crypto", "db",
-            "idempotency", "mail", "ops", "ratelimit", "redis", "secrets", "session");
+            "idempotency", "mail", "ops", "ratelimit", "redis", "secrets", "session", "viewer");
 
     private static boolean belowTheEdge(Path relative) {
         String name = relative.getFileName().toString();

@@ -96,7 +96,9 @@ class ViewCacheTest {
 
     /** The caches that keep a viewer's value: those that can vouch for it (one instance, or copies beside Redis). */
     static Stream<Named<ViewCache>> keepingCaches() {
-        return caches().filter(c -> !c.getName().equals("Redis") && !c.getName().equals("Redis Cluster"));
+        return caches().filter(c -> !c.getName().equals("Redis") && !c.getName().equals("Redis Cluster"))
+                .peek(c -> Stack.await(Duration.ofSeconds(5), c.getName() + " vouches for its copies",
+                        () -> c.getName().equals("in-process") || c.getPayload().nearServing()));
     }
 
     @ParameterizedTest
