@@ -171,12 +171,14 @@ export async function axeViolations(page) {
   }, AXE_TAGS);
 }
 
-/** Tab until `locator` has the focus (at most `max` presses); returns the presses needed. */
+/**
+ * Tab until `locator` has the focus (at most `max` presses); returns the presses needed. The
+ * locator is resolved at each press, so a page re-rendered meanwhile is followed, not a detached node.
+ */
 export async function tabTo(page, locator, max = 80) {
-  const target = await locator.elementHandle();
   for (let presses = 1; presses <= max; presses++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate((el) => document.activeElement === el, target)) return presses;
+    if (await locator.evaluate((el) => document.activeElement === el)) return presses;
   }
   throw new Error(`not reached with ${max} presses of Tab: ${await locator.evaluate((el) => el.outerHTML.slice(0, 120))}`);
 }

@@ -75,10 +75,15 @@ describe('keyboard only', () => {
 
   test('feed tabs and pagination', T, async () => {
     const feeds = page.getByRole('navigation', { name: 'Feeds' });
+    // The hash changes at once, the page only once its list has loaded: wait for the new page
+    // (its tab current), or the next Tab hunts for a link of the page being replaced.
+    const current = (name) => feeds.locator('a[aria-current="page"]', { hasText: name }).waitFor();
     await use(feeds.getByRole('link', { name: 'Your Feed' }));
     await page.waitForFunction(() => location.hash === '#/?feed=you');
+    await current('Your Feed');
     await use(feeds.getByRole('link', { name: 'Global Feed' }));
     await page.waitForFunction(() => location.hash === '#/');
+    await current('Global Feed');
     await use(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Page 2' }));
     await page.waitForFunction(() => location.hash === '#/?page=2');
     await page.locator('.article-preview h2').first().waitFor();
