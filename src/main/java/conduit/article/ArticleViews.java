@@ -45,23 +45,13 @@ public final class ArticleViews {
         String checked = ArticleService.checkedSlug(slug); // no cache look-up for a slug that cannot exist
         return overlay.as(viewerId, PublicPage.of(views.article(checked, () -> {
             Article article = articles.get(checked, 0);
-            return stored(Json.write(ArticleJson.single(article)), List.of(article));
+            return PublicPage.store(Json.write(ArticleJson.single(article)), List.of(article), Article::id, Article::authorId, true);
         })));
     }
 
     private byte[] publicListing(ArticleFilter filter, Page page, long count) {
         ArticleService.Listing listing = articles.list(filter, 0, page, count);
-        return stored(Json.write(ArticleJson.Listing.of(listing)), listing.articles());
-    }
-
-    private static byte[] stored(byte[] json, List<Article> shown) {
-        long[] ids = new long[shown.size()];
-        long[] authors = new long[shown.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = shown.get(i).id();
-            authors[i] = shown.get(i).authorId();
-        }
-        return PublicPage.store(json, ids, authors, true);
+        return PublicPage.store(Json.write(ArticleJson.Listing.of(listing)), listing.articles(), Article::id, Article::authorId, true);
     }
 
     private byte[] listing(ArticleFilter filter, long viewerId, Page page, long count) {

@@ -34,13 +34,7 @@ public final class CommentViews {
         String checked = ArticleService.checkedSlug(slug); // no cache look-up for a slug that cannot exist
         return overlay.as(viewerId, PublicPage.of(views.comments(checked, page, () -> {
             List<Comment> shown = comments.list(checked, 0, page);
-            long[] ids = new long[shown.size()];
-            long[] authors = new long[shown.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = shown.get(i).id();
-                authors[i] = shown.get(i).authorId();
-            }
-            return PublicPage.store(json(shown), ids, authors, false);
+            return PublicPage.store(json(shown), shown, Comment::id, Comment::authorId, false);
         })));
     }
 

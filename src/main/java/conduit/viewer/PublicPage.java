@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongPredicate;
+import java.util.function.ToLongFunction;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -95,6 +97,17 @@ public final class PublicPage {
         byte[] out = Arrays.copyOf(head, head.length + json.length);
         System.arraycopy(json, 0, out, head.length, json.length);
         return out;
+    }
+
+    /** {@link #store(byte[], long[], long[], boolean)} for items whose ids and authors are read off each. */
+    public static <T> byte[] store(byte[] json, List<T> items, ToLongFunction<T> id, ToLongFunction<T> author, boolean favoritable) {
+        long[] ids = new long[items.size()];
+        long[] authors = new long[items.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = id.applyAsLong(items.get(i));
+            authors[i] = author.applyAsLong(items.get(i));
+        }
+        return store(json, ids, authors, favoritable);
     }
 
     /** Reads the stored form back. */
