@@ -14,6 +14,10 @@ interface CacheStore {
      * entry under the key (null when there is none, or it expired), read together.
      */
     record Lookup(long allGeneration, long stripeGeneration, long allBumpedAt, long stripeBumpedAt, byte[] entry) {
+        /** The later of the two bumps: what a fill must see to be stored under these generations. */
+        long lastBumpedAt() {
+            return Math.max(allBumpedAt, stripeBumpedAt);
+        }
     }
 
     /** @throws Unavailable when the store cannot be reached */

@@ -146,8 +146,7 @@ public final class ViewCache {
             return load.get();
         }
         if (near != null) {
-            near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
-            near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
+            learn(since, stripe, found);
         }
         byte[] stamp = (found.allGeneration() + "." + found.stripeGeneration() + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] entry = found.entry();
@@ -160,7 +159,7 @@ public final class ViewCache {
             return json;
         }
         metrics.misses.increment();
-        Loaded<byte[]> loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        Loaded<byte[]> loaded = fresh.load(found.lastBumpedAt(), load);
         byte[] json = loaded.value();
         if (loaded.storable() && json.length <= MAX_ENTRY_BYTES) {
             byte[] stored = Arrays.copyOf(stamp, stamp.length + json.length);
@@ -209,8 +208,7 @@ public final class ViewCache {
             return null;
         }
         if (near != null) {
-            near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
-            near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
+            learn(since, stripe, found);
         } else {
             Stamped kept = personal.get(key);
             if (kept != null && kept.allGeneration() == found.allGeneration() && kept.stripeGeneration() == found.stripeGeneration()) {
@@ -218,7 +216,7 @@ public final class ViewCache {
                 return value;
             }
         }
-        Loaded<T> loaded = fresh.load(Math.max(found.allBumpedAt(), found.stripeBumpedAt()), load);
+        Loaded<T> loaded = fresh.load(found.lastBumpedAt(), load);
         T value = loaded.value();
         if (value != null && loaded.storable()) {
             if (near != null) {
@@ -228,6 +226,12 @@ public final class ViewCache {
             }
         }
         return value;
+    }
+
+    /** What a look-up in Redis showed of "everything" and of the stripe: the mirror moves forward to it. */
+    private void learn(Object since, int stripe, CacheStore.Lookup found) {
+        near.learn(since, CacheStore.ALL, found.allGeneration(), found.allBumpedAt());
+        near.learn(since, stripe, found.stripeGeneration(), found.stripeBumpedAt());
     }
 
     /** The content of these scopes changed: their entries are stale from now on, on every instance. */
