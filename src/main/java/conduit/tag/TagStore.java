@@ -28,9 +28,12 @@ public final class TagStore {
 
     /** The newest {@code max} tags that some article still carries. */
     public List<String> inUse(int max) {
+        // One index probe per tag. Written as EXISTS, MariaDB turned it into a semi-join that read
+        // every article_tags row (9 ms at 20,000 rows on a quiet machine, 41 ms in the read-heavy
+        // mix, the writer's costliest statement there); a scalar subquery with LIMIT it cannot.
         return db.read(exec -> exec.createQuery("""
                         SELECT t.name FROM tags t
-                        WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id)
+                        WHERE (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id LIMIT 1) IS NOT NULL
                         ORDER BY t.id DESC LIMIT :max""")
                 .addParam("max", max)
                 .execute()
