@@ -28,7 +28,7 @@ public final class ArticleViews {
 
     /** A page of a list (never the feed), as the viewer (0: anonymous) sees it. */
     public byte[] list(ArticleFilter filter, long viewerId, Page page) {
-        long count = views.count(filter.key(), () -> articles.count(filter, 0));
+        long count = views.count(filter.key(), filter.favoritedBy() != null, () -> articles.count(filter, 0));
         if (PublicViews.cachesListPage(filter.feed(), page)) {
             return overlay.as(viewerId, PublicPage.of(views.listPage(filter.key(), page, () -> publicListing(filter, page, count))));
         }

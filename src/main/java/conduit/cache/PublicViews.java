@@ -90,10 +90,17 @@ public final class PublicViews implements WriteEvents {
 
     /**
      * How many articles match a filter (the same for every viewer; not for a feed). COUNT(*) reads
-     * every matching index entry, so it is cached with the lists and invalidated with them.
+     * every matching index entry, so it is cached. A list's count changes with the articles
+     * written, edited (their tags) and deleted, so it is invalidated by those ({@link
+     * Scopes#COUNTS}); a "favourited by" list's count changes with its user's favourites too, so
+     * it is invalidated with the lists.
+     *
+     * @param byFavourites true for a "favourited by" list
      */
-    public long count(String filterKey, LongSupplier load) {
-        byte[] json = cache.get("count:" + filterKey, Scopes.LISTS,
+    public long count(String filterKey, boolean byFavourites, LongSupplier load) {
+        // Not the key of the releases that kept every count under the lists' scope ("count:"):
+        // an entry is checked against its scope's generation, and the two scopes' generations differ.
+        byte[] json = cache.get("article-count:" + filterKey, byFavourites ? Scopes.LISTS : Scopes.COUNTS,
                 () -> Long.toString(load.getAsLong()).getBytes(StandardCharsets.US_ASCII));
         return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
     }
@@ -108,17 +115,17 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void articleCreated(long authorId) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS);
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS);
     }
 
     @Override
     public void articleEdited(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug), Scopes.comments(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug), Scopes.comments(slug));
     }
 
     @Override
     public void articleDeleted(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.article(slug), Scopes.comments(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug), Scopes.comments(slug));
     }
 
     @Override

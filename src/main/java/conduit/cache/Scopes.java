@@ -11,6 +11,12 @@ public final class Scopes {
     public static final String LISTS = "lists";
     /** The tag cloud. */
     public static final String TAGS = "tags";
+    /**
+     * How many articles a list has, for lists whose count only articles written, edited or
+     * deleted change (every list but "favourited by"): a favourite, the mix's most frequent write
+     * besides comments, leaves them be, so they are not counted again after each one.
+     */
+    public static final String COUNTS = "counts";
 
     static final int STRIPES = 1024;
 
