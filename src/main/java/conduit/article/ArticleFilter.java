@@ -8,6 +8,11 @@ public record ArticleFilter(String author, String tag, String favoritedBy, boole
     public static final ArticleFilter ALL = new ArticleFilter(null, null, null, false);
     public static final ArticleFilter FEED = new ArticleFilter(null, null, null, true);
 
+    /** True for any list but the one of all articles (and the feed). */
+    boolean filtered() {
+        return author != null || tag != null || favoritedBy != null;
+    }
+
     /** A cache key naming this filter unambiguously (values are URL-encoded, so no separator can be forged). */
     String key() {
         return "author=" + encoded(author) + "&tag=" + encoded(tag) + "&favorited=" + encoded(favoritedBy) + "&feed=" + feed;

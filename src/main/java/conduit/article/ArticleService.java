@@ -141,14 +141,14 @@ public final class ArticleService {
     public Article favorite(long userId, String slug) {
         long id = idOf(slug);
         favorites.favorite(userId, id, Clock.now());
-        events.favoriteChanged(userId, slug);
+        events.favoriteChanged(userId, slug, n -> store.amongNewest(id, n));
         return store.bySlugFresh(slug, userId).orElseThrow();
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
         favorites.unfavorite(userId, id);
-        events.favoriteChanged(userId, slug);
+        events.favoriteChanged(userId, slug, n -> store.amongNewest(id, n));
         return store.bySlugFresh(slug, userId).orElseThrow();
     }
 

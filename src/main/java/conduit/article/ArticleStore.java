@@ -170,6 +170,21 @@ public final class ArticleStore {
         return db.write(exec -> idOf(exec, slug));
     }
 
+    /**
+     * True when fewer than {@code n} articles are newer than this one, from the writer (a write
+     * has just changed it). An index range of at most {@code n} entries. Articles created in the
+     * same millisecond are not counted as newer, so a doubt answers true; so does an article
+     * deleted meanwhile.
+     */
+    public boolean amongNewest(long articleId, int n) {
+        return db.write(exec -> {
+            try (Stream<DbRow> rows = exec.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles a WHERE a.created_at > "
+                    + "(SELECT created_at FROM articles WHERE id = ?) LIMIT ?) newer", articleId, n)) {
+                return rows.findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L) < n;
+            }
+        });
+    }
+
     /** From the reader (read-your-writes applies): for a read that follows. */
     public Optional<Long> idForReading(String slug) {
         return db.read(exec -> idOf(exec, slug));

@@ -30,7 +30,7 @@ public final class ArticleViews {
     public byte[] list(ArticleFilter filter, long viewerId, Page page) {
         long count = views.count(filter.key(), filter.favoritedBy() != null, () -> articles.count(filter, 0));
         if (PublicViews.cachesListPage(filter.feed(), page)) {
-            return overlay.as(viewerId, PublicPage.of(views.listPage(filter.key(), page, () -> publicListing(filter, page, count))));
+            return overlay.as(viewerId, PublicPage.of(views.listPage(filter.key(), filter.filtered(), page, () -> publicListing(filter, page, count))));
         }
         return listing(filter, viewerId, page, count);
     }

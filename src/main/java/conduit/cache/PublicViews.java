@@ -1,6 +1,7 @@
 package conduit.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -81,11 +82,16 @@ public final class PublicViews implements WriteEvents {
 
     /**
      * A page of a list (all articles, or by a filter's key) as an anonymous visitor sees it,
-     * which every viewer's copy is made from. A filtered list depends on what the global one
-     * does (articles, their favourites, tags and authors), so it is stale with the lists.
+     * which every viewer's copy is made from. Both depend on articles, their tags, authors and
+     * favourites; the list of all articles has a scope of its own ({@link Scopes#LISTS}) so that
+     * a favourite of an article past its cached pages leaves it be ({@link #favoriteChanged}).
+     *
+     * @param filtered true for a list by tag, author or favouriting user
      */
-    public byte[] listPage(String filterKey, Page page, Supplier<byte[]> load) {
-        return cache.get("list-page:" + filterKey + ":" + page.limit() + ":" + page.offset(), Scopes.LISTS, load);
+    public byte[] listPage(String filterKey, boolean filtered, Page page, Supplier<byte[]> load) {
+        // Filtered pages have a key of their own: the releases before kept them in the lists' scope.
+        return cache.get((filtered ? "filtered-page:" : "list-page:") + filterKey + ":" + page.limit() + ":" + page.offset(),
+                filtered ? Scopes.FILTERED_LISTS : Scopes.LISTS, load);
     }
 
     /**
@@ -100,7 +106,7 @@ public final class PublicViews implements WriteEvents {
     public long count(String filterKey, boolean byFavourites, LongSupplier load) {
         // Not the key of the releases that kept every count under the lists' scope ("count:"):
         // an entry is checked against its scope's generation, and the two scopes' generations differ.
-        byte[] json = cache.get("article-count:" + filterKey, byFavourites ? Scopes.LISTS : Scopes.COUNTS,
+        byte[] json = cache.get("article-count:" + filterKey, byFavourites ? Scopes.FILTERED_LISTS : Scopes.COUNTS,
                 () -> Long.toString(load.getAsLong()).getBytes(StandardCharsets.US_ASCII));
         return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
     }
@@ -115,22 +121,31 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void articleCreated(long authorId) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS);
+        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS);
     }
 
     @Override
     public void articleEdited(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug), Scopes.comments(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
+                Scopes.comments(slug));
     }
 
     @Override
     public void articleDeleted(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug), Scopes.comments(slug));
+        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
+                Scopes.comments(slug));
     }
 
     @Override
-    public void favoriteChanged(long userId, String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.article(slug), Scopes.viewer(userId));
+    public void favoriteChanged(long userId, String slug, IntPredicate amongNewest) {
+        // Its favoritesCount shows on the pages that hold it. Past the cached pages of the list of
+        // all articles (the newest MAX_LIMIT + CACHED_OFFSETS), a favourite leaves them be: in a
+        // busy site most favourites are of older articles, and the first pages stay cached.
+        if (cache.enabled() && amongNewest.test(CACHED_OFFSETS + Page.MAX_LIMIT)) {
+            cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId));
+        } else {
+            cache.invalidate(Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId));
+        }
     }
 
     @Override

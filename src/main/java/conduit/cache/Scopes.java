@@ -7,14 +7,16 @@ package conduit.cache;
  * only invalidate each other a little more often than needed.
  */
 public final class Scopes {
-    /** The global article list pages. */
+    /** The pages of the list of all articles (no filter). */
     public static final String LISTS = "lists";
+    /** The pages of lists by a tag, an author or a user's favourites. */
+    public static final String FILTERED_LISTS = "filtered-lists";
     /** The tag cloud. */
     public static final String TAGS = "tags";
     /**
      * How many articles a list has, for lists whose count only articles written, edited or
-     * deleted change (every list but "favourited by"): a favourite, the mix's most frequent write
-     * besides comments, leaves them be, so they are not counted again after each one.
+     * deleted change (every list but "favourited by"): a favourite leaves them be, so they are
+     * not counted again after each one.
      */
     public static final String COUNTS = "counts";
 

@@ -94,6 +94,11 @@ public final class ViewCache {
         return new ViewCache(new RedisCacheStore(redis, breaker), ttlMillis, fresh, copies);
     }
 
+    /** False when caching is off: nothing is cached, so nothing needs invalidating. */
+    public boolean enabled() {
+        return store != null;
+    }
+
     /** True while copies in this process may be served (for tests and health details). */
     public boolean nearServing() {
         return near != null && near.serving();

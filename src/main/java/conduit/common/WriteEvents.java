@@ -1,5 +1,7 @@
 package conduit.common;
 
+import java.util.function.IntPredicate;
+
 /**
  * What a write changed, announced by the services after it committed. Services state facts;
  * what follows from them (which cached views are stale) is decided by the listener, in one place.
@@ -12,7 +14,12 @@ public interface WriteEvents {
 
     void articleDeleted(String slug);
 
-    void favoriteChanged(long userId, String slug);
+    /**
+     * A user favourited or unfavourited an article. {@code amongNewest} answers, from the writer,
+     * whether fewer than {@code n} articles are newer than it (so it may be on the first pages of
+     * the list of all articles): asked only by a listener that needs it.
+     */
+    void favoriteChanged(long userId, String slug, IntPredicate amongNewest);
 
     void followChanged(long followerId, long followeeId);
 
@@ -36,7 +43,7 @@ public interface WriteEvents {
         }
 
         @Override
-        public void favoriteChanged(long userId, String slug) {
+        public void favoriteChanged(long userId, String slug, IntPredicate amongNewest) {
         }
 
         @Override

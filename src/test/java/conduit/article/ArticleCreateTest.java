@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Article create on the embedded database: the answer is built without reading the article back,
@@ -72,6 +74,24 @@ class ArticleCreateTest {
         assertEquals(List.of("swapped"), store.bySlugFresh(second.slug(), author).orElseThrow().tagList());
         assertNotEquals(oldId, tagId("swapped"));
         assertEquals(List.of(tagId("swapped")), tags.idsOf(List.of("swapped")));
+    }
+
+    @Test
+    void amongNewestCountsTheArticlesCreatedAfterIt() {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            long id = service.create(author, new ArticleService.Draft("Rank " + i, "d", "b", List.of()), null).id();
+            long createdAt = i * 1000L;
+            db.write(exec -> exec.update("UPDATE articles SET created_at = ? WHERE id = ?", createdAt, id));
+            ids.add(id);
+        }
+        assertFalse(store.amongNewest(ids.get(0), 3), "three are newer than the first");
+        assertTrue(store.amongNewest(ids.get(0), 4));
+        assertTrue(store.amongNewest(ids.get(1), 3), "two are newer than the second");
+        db.write(exec -> exec.update("UPDATE articles SET created_at = 2000 WHERE id = ?", ids.get(2)));
+        assertTrue(store.amongNewest(ids.get(1), 2), "one created in the same millisecond is not counted as newer");
+        db.write(exec -> exec.delete("DELETE FROM articles WHERE id = ?", ids.get(0)));
+        assertTrue(store.amongNewest(ids.get(0), 1), "an article deleted meanwhile: in doubt, true");
     }
 
     private long tagId(String name) {
