@@ -94,6 +94,69 @@ class ViewCacheTest {
         assertEquals(1, loads.get());
     }
 
+    @ParameterizedTest
+    @MethodSource("caches")
+    void requestsThatMissTogetherShareOneFill(ViewCache cache) throws Exception {
+        String scope = twoScopes()[0];
+        AtomicInteger loads = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Supplier<byte[]> slow = () -> {
+            loads.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return json(Map.of("value", "once"));
+        };
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> cache.get(scope, scope, slow)));
+            }
+            Stack.await(Duration.ofSeconds(5), "the first fill runs", () -> loads.get() > 0);
+            Thread.sleep(100); // the other seven arrive while it runs
+            release.countDown();
+            for (var answer : answers) {
+                assertEquals("{\"value\":\"once\"}", text(answer.get()));
+            }
+        }
+        assertEquals(1, loads.get(), "eight requests that missed together ran one fill");
+        cache.invalidate(scope);
+        assertEquals("{\"value\":\"again1\"}", text(cache.get(scope, scope, counting(new AtomicInteger(), "again"))),
+                "a later generation is filled again");
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void aFailedFillIsSharedAndTheNextMissLoadsAgain(ViewCache cache) throws Exception {
+        String scope = twoScopes()[0];
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger loads = new AtomicInteger();
+        Supplier<byte[]> failing = () -> {
+            loads.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalArgumentException("not found");
+        };
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = pool.submit(() -> cache.get(scope, scope, failing));
+            Stack.await(Duration.ofSeconds(5), "the first fill runs", () -> loads.get() > 0);
+            var second = pool.submit(() -> cache.get(scope, scope, failing));
+            Thread.sleep(100);
+            release.countDown();
+            for (var answer : List.of(first, second)) {
+                var thrown = assertThrows(java.util.concurrent.ExecutionException.class, answer::get);
+                assertEquals(IllegalArgumentException.class, thrown.getCause().getClass());
+            }
+        }
+        assertEquals(1, loads.get());
+        assertEquals("{\"value\":\"later1\"}", text(cache.get(scope, scope, counting(new AtomicInteger(), "later"))));
+    }
+
     /** The caches that keep a viewer's value: those that can vouch for it (one instance, or copies beside Redis). */
     static Stream<Named<ViewCache>> keepingCaches() {
         return caches().filter(c -> !c.getName().equals("Redis") && !c.getName().equals("Redis Cluster"))
