@@ -94,21 +94,26 @@ class ViewCacheTest {
         assertEquals(1, loads.get());
     }
 
-    @ParameterizedTest
-    @MethodSource("caches")
-    void requestsThatMissTogetherShareOneFill(ViewCache cache) throws Exception {
-        String scope = twoScopes()[0];
-        AtomicInteger loads = new AtomicInteger();
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Supplier<byte[]> slow = () -> {
+    /** A loader that counts its runs and finishes with {@code then} once {@code release} opens. */
+    private static Supplier<byte[]> heldUntil(java.util.concurrent.CountDownLatch release, AtomicInteger loads, Supplier<byte[]> then) {
+        return () -> {
             loads.incrementAndGet();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return json(Map.of("value", "once"));
+            return then.get();
         };
+    }
+
+    @ParameterizedTest
+    @MethodSource("caches")
+    void requestsThatMissTogetherShareOneFill(ViewCache cache) throws Exception {
+        String scope = twoScopes()[0];
+        AtomicInteger loads = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Supplier<byte[]> slow = heldUntil(release, loads, () -> json(Map.of("value", "once")));
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<byte[]>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -133,15 +138,9 @@ class ViewCacheTest {
         String scope = twoScopes()[0];
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         AtomicInteger loads = new AtomicInteger();
-        Supplier<byte[]> failing = () -> {
-            loads.incrementAndGet();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+        Supplier<byte[]> failing = heldUntil(release, loads, () -> {
             throw new IllegalArgumentException("not found");
-        };
+        });
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var first = pool.submit(() -> cache.get(scope, scope, failing));
             Stack.await(Duration.ofSeconds(5), "the first fill runs", () -> loads.get() > 0);
