@@ -37,7 +37,8 @@ public final class JfrWaits {
     };
 
     /** The app's own background loops: their waits are their schedule, not a request's stall. */
-    private static final String[] BACKGROUND = {"conduit.ops.TierMonitor.await", "conduit.mail.MailRelay"};
+    private static final String[] BACKGROUND = {"conduit.ops.TierMonitor.await", "conduit.mail.MailRelay",
+        "conduit.ops.StdoutHandler.writeLoop"};
 
     record Site(String kind, String where) {}
 

@@ -126,7 +126,7 @@ public final class ArticleService {
         if (filter.feed() && viewerId == 0) {
             throw Failure.missingToken();
         }
-        List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page);
+        List<Article> articles = count == 0 || page.offset() >= count ? List.of() : store.list(filter, viewerId, page, count);
         return new Listing(articles, count);
     }
 

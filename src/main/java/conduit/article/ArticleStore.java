@@ -67,12 +67,11 @@ public final class ArticleStore {
         String statement;
         if (filter.tag() != null && filter.author() == null && filter.favoritedBy() == null && !filter.feed()) {
             // A tag's articles are its article_tags rows (one per article, deleted with it): an index
-            // range, where counting articles through "id IN (...)" made H2 probe every article,
-            // 7-10 ms at 15,000 articles, which as the table grew overloaded an embedded instance.
+            // range, without the join to articles that the general form below makes.
             statement = "SELECT COUNT(*) AS n FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?";
         } else {
             StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
-            where(sql, filter);
+            where(sql, filter, false);
             statement = sql.toString();
         }
         return db.read(exec -> {
@@ -83,15 +82,29 @@ public final class ArticleStore {
     }
 
     /**
+     * From how many articles a tag's page is found by walking the newest-first index and checking
+     * each article's tags, rather than by reading every article of the tag and sorting them. The
+     * walk stops after about (offset + limit) x (all articles / the tag's) index entries, the
+     * read costs one row look-up per article of the tag (with its body on the row's page): at
+     * 16,000 articles a tag of 1,600 took 1.9 ms read and sorted, 0.2 ms walked, and the reads
+     * were 60 % of an embedded instance's CPU in bench/growth-study. Below this a tag is read
+     * (few rows); from it on, the walk is at most (offset + limit) x all articles / this.
+     */
+    static final long TAG_SCAN_FROM = 500;
+
+    /**
      * A page of articles, newest first. The page's ids are chosen first, from the articles table
      * alone (an index scan that stops after offset + limit rows), and only those rows are joined
      * and get their per-row subqueries. Written as one join, MariaDB sometimes (with statistics
      * taken after a burst of inserts) started from users, computed the subqueries for every
      * article and sorted them all: 56 ms instead of 0.8 ms at 3,500 articles.
+     *
+     * @param matching how many articles match the filter ({@link #count}; it may be a cached,
+     *                 slightly stale figure: it only chooses how a tag's page is found)
      */
-    public List<Article> list(ArticleFilter filter, long viewerId, Page page) {
+    public List<Article> list(ArticleFilter filter, long viewerId, Page page, long matching) {
         StringBuilder pageIds = new StringBuilder("SELECT a.id FROM articles a");
-        where(pageIds, filter);
+        where(pageIds, filter, matching >= TAG_SCAN_FROM);
         pageIds.append(NEWEST_FIRST).append(" LIMIT ? OFFSET ?");
         String sql = COLUMNS.formatted("") + "FROM (" + pageIds + ") page JOIN articles a ON a.id = page.id"
                 + " JOIN users u ON u.id = a.author_id" + NEWEST_FIRST;
@@ -121,19 +134,37 @@ public final class ArticleStore {
         });
     }
 
-    private static void where(StringBuilder sql, ArticleFilter f) {
+    /**
+     * The filter as joins after {@code FROM articles a}, and their conditions ({@code walkTag}: the
+     * tag as a correlated EXISTS, see {@link #TAG_SCAN_FROM}). Each join matches at
+     * most one row per article (article_tags, favorites and follows are keyed by the pair), so
+     * no article is counted or listed twice.
+     *
+     * <p>Joins, not {@code a.id IN (SELECT ...)}: H2 re-runs an IN subquery for every candidate
+     * row once a table it reads has been written since the statement began (it then may not
+     * reuse the subquery's result), so a tag page re-read the tag's ~1,600 links ~1,600 times
+     * whenever an article was created meanwhile: 2-3 s a page instead of ~2 ms, slower the
+     * larger the tag and the more writes, which overloaded an embedded instance as it grew.
+     */
+    private static void where(StringBuilder sql, ArticleFilter f, boolean walkTag) {
         List<String> conditions = new ArrayList<>(4);
         if (f.author() != null) {
             conditions.add("a.author_id = (SELECT au.id FROM users au WHERE au.username = ?)");
         }
-        if (f.tag() != null) {
-            conditions.add("a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)");
+        if (f.tag() != null && walkTag) {
+            // Correlated: one look-up of (article, tag) per article walked, never a re-run subquery.
+            conditions.add("EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id AND t.name = ?)");
+        } else if (f.tag() != null) {
+            sql.append(" JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id");
+            conditions.add("t.name = ?");
         }
         if (f.favoritedBy() != null) {
-            conditions.add("a.id IN (SELECT ff.article_id FROM favorites ff JOIN users fu ON fu.id = ff.user_id WHERE fu.username = ?)");
+            sql.append(" JOIN favorites ff ON ff.article_id = a.id JOIN users fu ON fu.id = ff.user_id");
+            conditions.add("fu.username = ?");
         }
         if (f.feed()) {
-            conditions.add("a.author_id IN (SELECT fo2.followee_id FROM follows fo2 WHERE fo2.follower_id = ?)");
+            sql.append(" JOIN follows fo2 ON fo2.followee_id = a.author_id");
+            conditions.add("fo2.follower_id = ?");
         }
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));

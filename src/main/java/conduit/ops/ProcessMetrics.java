@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -35,6 +36,9 @@ public final class ProcessMetrics {
         // Helidon's own gc_total / gc_time_seconds_total cover GC.
         Gauge.builder("process.resident.memory", ProcessMetrics::residentBytes).baseUnit("bytes")
                 .description("Resident set size of this process").register(registry);
+        FunctionCounter.builder("log.lines.dropped", StdoutHandler.class, c -> StdoutHandler.droppedTotal())
+                .description("Log lines dropped because standard output did not keep up (StdoutHandler's queue was full)")
+                .register(registry);
     }
 
     /** VmRSS from /proc/self/status, in bytes; NaN where /proc is not there. */

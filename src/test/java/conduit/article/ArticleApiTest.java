@@ -91,6 +91,32 @@ class ArticleApiTest {
         assertEquals(200, api.get("/api/articles/" + slug, null).status());
     }
 
+    /** A tag of {@link ArticleStore#TAG_SCAN_FROM} articles or more is found by walking the newest first: the same pages. */
+    @Test
+    void aLargeTagsPagesAreNewestFirstAndOnlyItsArticles() {
+        String token = api.register(Api.unique("big-tag"));
+        String tag = Api.unique("big");
+        List<String> tagged = new ArrayList<>();
+        int n = (int) ArticleStore.TAG_SCAN_FROM + 3;
+        for (int i = 0; i < n; i++) {
+            tagged.add(api.article(token, "Tagged " + i, tag, "other"));
+            if (i % 50 == 0) {
+                api.article(token, "Not tagged " + i, "other");
+            }
+        }
+        JsonNode first = api.get("/api/articles?tag=" + tag + "&limit=3", null).json();
+        assertEquals(n, first.path("articlesCount").asInt());
+        assertEquals(List.of(tagged.get(n - 1), tagged.get(n - 2), tagged.get(n - 3)), slugs(first));
+        JsonNode last = api.get("/api/articles?tag=" + tag + "&limit=5&offset=" + (n - 2), null).json();
+        assertEquals(List.of(tagged.get(1), tagged.get(0)), slugs(last));
+    }
+
+    private static List<String> slugs(JsonNode listing) {
+        List<String> out = new ArrayList<>();
+        listing.path("articles").forEach(a -> out.add(a.path("slug").asText()));
+        return out;
+    }
+
     @Test
     void listsArePagedNewestFirstWithTotalCountAndNoBody() {
         String name = Api.unique("page");
