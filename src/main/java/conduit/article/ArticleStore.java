@@ -74,11 +74,14 @@ public final class ArticleStore {
             where(sql, filter, false);
             statement = sql.toString();
         }
-        return db.read(exec -> {
-            try (Stream<DbRow> rows = exec.query(statement, params)) {
-                return rows.findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L);
-            }
-        });
+        return db.read(exec -> countOf(exec, statement, params));
+    }
+
+    /** The {@code n} of a statement that counts (0 when it answers no row). */
+    private static long countOf(DbExecute exec, String statement, Object... params) {
+        try (Stream<DbRow> rows = exec.query(statement, params)) {
+            return rows.findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L);
+        }
     }
 
     /**
@@ -208,12 +211,8 @@ public final class ArticleStore {
      * deleted meanwhile.
      */
     public boolean amongNewest(long articleId, int n) {
-        return db.write(exec -> {
-            try (Stream<DbRow> rows = exec.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles a WHERE a.created_at > "
-                    + "(SELECT created_at FROM articles WHERE id = ?) LIMIT ?) newer", articleId, n)) {
-                return rows.findFirst().map(r -> Rows.longValue(r, "n")).orElse(0L) < n;
-            }
-        });
+        return db.write(exec -> countOf(exec, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles a WHERE a.created_at > "
+                + "(SELECT created_at FROM articles WHERE id = ?) LIMIT ?) newer", articleId, n)) < n;
     }
 
     /** From the reader (read-your-writes applies): for a read that follows. */
