@@ -76,7 +76,7 @@ public final class CacheTier implements AutoCloseable {
             // bus, with no order against a PING there: the bound could not be vouched for.
             cache = ViewCache.redis(redis, breaker, cacheTtl.toMillis(), fresh);
         }
-        return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, policy, System::currentTimeMillis),
+        return new CacheTier(redis, breaker, Sessions.redis(redis, breaker, settings.timeout(), policy, System::currentTimeMillis),
                 cache, RateLimiter.redis(redis, breaker, limits));
     }
 

@@ -1,16 +1,17 @@
 package conduit.session;
 
+import java.time.Duration;
 import java.util.Set;
 
 import conduit.ops.TierBreaker;
 import conduit.redis.RedisCalls;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.SetParams;
 
 /**
  * Session records in Redis, shared by every instance: one string per session under the token's
- * hash (never the token), sliding with {@code GETEX ... PX} in one round trip, and a set per user.
+ * hash (never the token), sliding with {@code GETEX ... PX} in one round trip (shared by the look-ups
+ * of concurrent requests: {@link PipelinedLookups}), and a set per user.
  * One key per command, since a user's sessions live in different cluster slots.
  */
 final class RedisSessionBackend implements SessionBackend {
@@ -19,10 +20,12 @@ final class RedisSessionBackend implements SessionBackend {
 
     private final UnifiedJedis redis;
     private final TierBreaker breaker;
+    private final PipelinedLookups lookups;
 
-    RedisSessionBackend(UnifiedJedis redis, TierBreaker breaker) {
+    RedisSessionBackend(UnifiedJedis redis, TierBreaker breaker, Duration timeout) {
         this.redis = redis;
         this.breaker = breaker;
+        this.lookups = new PipelinedLookups(redis, timeout);
     }
 
     /** The Redis key a session is stored under (for tests and operators: no token in it). */
@@ -37,7 +40,7 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public String getAndTouch(String hash, long idleMillis) {
-        return call(() -> redis.getEx(key(hash), GetExParams.getExParams().px(idleMillis)));
+        return call(() -> lookups.getEx(key(hash), idleMillis));
     }
 
     @Override

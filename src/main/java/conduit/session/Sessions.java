@@ -34,10 +34,10 @@ public final class Sessions implements SessionStore {
         return new Sessions(new MemorySessionBackend(clock), policy, clock);
     }
 
-    /** Sessions in Redis, shared by every instance. */
-    public static Sessions redis(redis.clients.jedis.UnifiedJedis redis, conduit.ops.TierBreaker breaker, SessionPolicy policy,
-                                 LongSupplier clock) {
-        return new Sessions(new RedisSessionBackend(redis, breaker), policy, clock);
+    /** Sessions in Redis, shared by every instance; a look-up waits {@code timeout} at most. */
+    public static Sessions redis(redis.clients.jedis.UnifiedJedis redis, conduit.ops.TierBreaker breaker, java.time.Duration timeout,
+                                 SessionPolicy policy, LongSupplier clock) {
+        return new Sessions(new RedisSessionBackend(redis, breaker, timeout), policy, clock);
     }
 
     @Override

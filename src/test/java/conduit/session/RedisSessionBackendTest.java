@@ -25,11 +25,12 @@ class RedisSessionBackendTest {
     private static final conduit.common.ClientInfo CLIENT =
             new conduit.common.ClientInfo(java.net.InetAddress.getLoopbackAddress(), "JUnit");
     private static final TierBreaker BREAKER = new TierBreaker("redis-sessions-test", e -> true, Duration.ofSeconds(1));
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
     private UnifiedJedis redis;
 
     private SessionStore store(UnifiedJedis client, Duration idle, Duration absolute) {
         redis = client;
-        return Sessions.redis(client, BREAKER, new SessionPolicy(idle, absolute), System::currentTimeMillis);
+        return Sessions.redis(client, BREAKER, TIMEOUT, new SessionPolicy(idle, absolute), System::currentTimeMillis);
     }
 
     private static UnifiedJedis standalone() {
@@ -102,7 +103,7 @@ class RedisSessionBackendTest {
     void aWriteMarkedOnOneInstanceIsSeenByEveryInstance() {
         SessionStore one = store(standalone(), Duration.ofMinutes(5), Duration.ofMinutes(10));
         try (UnifiedJedis other = standalone()) {
-            SessionStore two = Sessions.redis(other, BREAKER, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+            SessionStore two = Sessions.redis(other, BREAKER, TIMEOUT, new SessionPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10)),
                     System::currentTimeMillis);
             String token = one.create(7, CLIENT);
             assertEquals(0, two.find(token).orElseThrow().lastWriteAt());
