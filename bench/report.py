@@ -453,8 +453,9 @@ def markdown(result):
         w("")
         w("App queries are SELECT/INSERT/UPDATE/DELETE; housekeeping is what the driver and pool add "
           "(`SET autocommit`, `COMMIT`). Each GET is sent once before counting (steady state: the lists' "
-          "counts come from the cache; a filter's first request adds one COUNT). The replica heartbeat "
-          f"({q['idle_second']['heartbeat_statements']} statements in an idle second) is left out.")
+          "counts come from the cache; a filter's first request adds one COUNT). The app's timers, the replica "
+          f"heartbeat and the mail outbox's poll ({q['idle_second']['heartbeat_statements']} statements in an idle "
+          "second), are left out.")
         w("")
         w("| endpoint | writer queries | reader queries | housekeeping | Redis commands |")
         w("|---|--:|--:|--:|--:|")
