@@ -81,6 +81,17 @@ final class PipelinedLookups {
         Thread.ofPlatform().daemon().name("session-lookups").start(() -> {
             try {
                 run();
+            } catch (RuntimeException | Error e) {
+                // Whatever killed this thread must not leave requests waiting with no thread to
+                // answer or expire them: the flag falls first, so a look-up queued from now on
+                // starts a new thread, and every look-up queued before it fails here.
+                running.set(false);
+                JedisConnectionException failure = new JedisConnectionException("the session look-up thread failed", e);
+                sending.forEach(lookup -> lookup.reply().completeExceptionally(failure));
+                for (Lookup lookup; (lookup = waiting.poll()) != null; ) {
+                    lookup.reply().completeExceptionally(failure);
+                }
+                throw e;
             } finally {
                 alive.set(false);
             }
