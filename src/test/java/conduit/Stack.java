@@ -103,6 +103,12 @@ public final class Stack {
                 .poolSize(8).build();
     }
 
+    /** The stack's Redis Cluster (REDIS_CLUSTER_NODES). */
+    public static RedisSettings clusterRedis() {
+        return RedisSettings.builder().clusterNodes(List.of(env("REDIS_CLUSTER_NODES").split(",")))
+                .credentials(null, env("REDIS_PASSWORD")).poolSize(4).build();
+    }
+
     /** A data directory for one test app, deleted when the test JVM exits. */
     public static Path tempDir() {
         return TempDirs.make("conduit-it");

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import conduit.Stack;
 import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
-import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,9 +53,7 @@ class ViewCacheTest {
         }
         String cluster = System.getenv("REDIS_CLUSTER_NODES");
         if (cluster != null && !cluster.isBlank()) {
-            caches.add(Named.of("Redis Cluster", ViewCache.redis(RedisConnector.connect(RedisSettings.builder()
-                    .clusterNodes(List.of(cluster.split(","))).credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build()),
-                    BREAKER, 60_000, RECORDING)));
+            caches.add(Named.of("Redis Cluster", ViewCache.redis(RedisConnector.connect(Stack.clusterRedis()), BREAKER, 60_000, RECORDING)));
         }
         return caches.stream();
     }

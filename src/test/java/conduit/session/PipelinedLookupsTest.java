@@ -42,9 +42,7 @@ class PipelinedLookupsTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "REDIS_CLUSTER_NODES", matches = ".+", disabledReason = "needs scripts/stack up redis-cluster")
     void concurrentLookupsOnARedisClusterSpanItsNodes() throws Exception {
-        try (UnifiedJedis cluster = RedisConnector.connect(RedisSettings.builder()
-                .clusterNodes(List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")))
-                .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build())) {
+        try (UnifiedJedis cluster = RedisConnector.connect(Stack.clusterRedis())) {
             lookUpConcurrently(cluster, "pipelined-test:" + System.nanoTime() + ":");
         }
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import conduit.Stack;
 import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
-import conduit.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -118,9 +117,7 @@ class RedisSessionBackendTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "REDIS_CLUSTER_NODES", matches = ".+", disabledReason = "needs scripts/stack up redis-cluster")
     void worksOnARedisCluster() {
-        UnifiedJedis cluster = RedisConnector.connect(RedisSettings.builder()
-                .clusterNodes(List.of(Stack.env("REDIS_CLUSTER_NODES").split(",")))
-                .credentials(null, Stack.env("REDIS_PASSWORD")).poolSize(4).build());
+        UnifiedJedis cluster = RedisConnector.connect(Stack.clusterRedis());
         SessionStore store = store(cluster, Duration.ofMinutes(5), Duration.ofMinutes(10));
         long user = System.nanoTime();
         List<String> tokens = List.of(store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT), store.create(user, CLIENT));
