@@ -387,6 +387,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
                 .readYourWrites(env.millis("DB_READ_YOUR_WRITES_MS", defaults.readYourWrites()))
                 .maxReplicaLag(env.millis("DB_MAX_REPLICA_LAG_MS", defaults.maxReplicaLag()))
                 .replicaCheck(env.millis("DB_REPLICA_CHECK_MS", defaults.replicaCheck()))
+                .fillFence(env.millis("DB_FILL_FENCE_MS", defaults.fillFence()))
                 .build();
     }
 

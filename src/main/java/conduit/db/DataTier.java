@@ -66,7 +66,7 @@ public final class DataTier implements AutoCloseable {
             keepIdleOnlyWhileClosed(readerBreaker, reader, settings.readerPoolSize());
             DbClient readerClient = client(reader);
             ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, readerBreaker,
-                    settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis());
+                    settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis(), settings.fillFence().toMillis());
             return new DataTier(writer, reader, replica, writerBreaker, readerBreaker,
                     new Database(writerClient, readerClient, replica, writerBreaker, readerBreaker));
         } catch (RuntimeException e) {

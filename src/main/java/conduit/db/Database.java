@@ -134,14 +134,26 @@ public final class Database {
 
     /**
      * Runs a loader so that its reads see every write committed before {@code since}: on the
-     * reader if it has caught up that far, else on the writer. For cache fills, which must not
-     * store what a lagging replica still shows: the answer says whether the reads were fresh (a
-     * fill served by the reader because the writer is down is served, but not stored).
+     * reader if it is known to have caught up that far, or once it shows a fence written after
+     * this call began ({@link ReplicaMonitor#awaitFence}), else on the writer. For cache fills,
+     * which must not store what a lagging replica still shows: the answer says whether the reads
+     * were fresh (a fill served by the reader because the writer is down is served, not stored).
      */
     public <T> Fresh<T> readFreshSince(long since, Supplier<T> loader) {
         // Clocks of different instances agree only roughly (NTP): keep a margin.
         if (replica == null || replica.caughtUpTo() > since + CLOCK_MARGIN_MILLIS) {
             return new Fresh<>(loader.get(), true);
+        }
+        // The write behind the bump committed before the bump, which came before this call (the
+        // cache read the generations first): a fence written from here on, once the reader shows
+        // it, proves the reader has that write. A request that reads from the writer anyway skips it.
+        if (!ReadConsistency.readFromWriter() && replica.fencing()) {
+            long start = System.nanoTime();
+            boolean passed = replica.awaitFence();
+            metrics.fence(passed, System.nanoTime() - start);
+            if (passed) {
+                return new Fresh<>(loader.get(), true);
+            }
         }
         return ReadConsistency.fromWriterDuring(loader);
     }

@@ -1,8 +1,11 @@
 package conduit.db;
 
+import java.time.Duration;
+
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
 
 /** Where reads went, and why they left the reader. */
 final class DbMetrics {
@@ -13,6 +16,9 @@ final class DbMetrics {
     private final Counter fallbackLag;
     private final Counter readYourWrites;
     private final Counter degraded;
+    private final Counter fencePassed;
+    private final Counter fenceLate;
+    private final Timer fenceWait;
 
     DbMetrics(MeterRegistry registry) {
         readerReads = counter(registry, "db.reads", "pool", "reader");
@@ -22,6 +28,10 @@ final class DbMetrics {
         fallbackLag = counter(registry, "db.reader.fallbacks", "reason", "lag");
         readYourWrites = counter(registry, "db.read.your.writes", null, null);
         degraded = counter(registry, "db.reads.degraded", null, null);
+        fencePassed = counter(registry, "db.fill.fences", "result", "passed");
+        fenceLate = counter(registry, "db.fill.fences", "result", "late");
+        fenceWait = registry.getOrCreate(Timer.builder("db.fill.fence.wait").buckets(Duration.ofMillis(1), Duration.ofMillis(2),
+                Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100)));
     }
 
     static DbMetrics global() {
@@ -56,5 +66,11 @@ final class DbMetrics {
     /** A read meant for the writer went to the reader because the writer is down. */
     void degraded() {
         degraded.increment();
+    }
+
+    /** A cache fill after a recent write waited for the reader to show a fence: passed (read there) or late (read from the writer). */
+    void fence(boolean passed, long nanos) {
+        (passed ? fencePassed : fenceLate).increment();
+        fenceWait.record(Duration.ofNanos(nanos));
     }
 }

@@ -18,6 +18,9 @@ import java.util.Properties;
  * @param readYourWrites how long after a session's write its reads stay on the writer
  * @param maxReplicaLag  lag beyond which reads leave the reader until it catches up
  * @param replicaCheck   how often the replica's lag and health are measured
+ * @param fillFence      how long a cache fill after a recent write waits for the reader to prove it
+ *                       has that write before reading from the writer instead ({@code DB_FILL_FENCE_MS};
+ *                       0: such fills read from the writer at once)
  */
 public record DbSettings(String writerUrl,
                          String readerUrl,
@@ -32,7 +35,8 @@ public record DbSettings(String writerUrl,
                          String migrationPassword,
                          Duration readYourWrites,
                          Duration maxReplicaLag,
-                         Duration replicaCheck) {
+                         Duration replicaCheck,
+                         Duration fillFence) {
 
     public DbSettings {
         require(writerUrl != null && !writerUrl.isBlank(), "DB_WRITER_URL must not be blank");
@@ -44,6 +48,7 @@ public record DbSettings(String writerUrl,
         require(!readYourWrites.isNegative(), "DB_READ_YOUR_WRITES_MS must be >= 0");
         require(!maxReplicaLag.isNegative(), "DB_MAX_REPLICA_LAG_MS must be >= 0");
         require(!replicaCheck.isNegative(), "DB_REPLICA_CHECK_MS must be >= 0");
+        require(!fillFence.isNegative(), "DB_FILL_FENCE_MS must be >= 0");
     }
 
     public static DbSettings embedded(Path dataDir) {
@@ -69,7 +74,7 @@ public record DbSettings(String writerUrl,
                 .writerPoolSize(writerPoolSize).readerPoolSize(readerPoolSize).poolWait(poolWait)
                 .loginTimeout(loginTimeout).statementTimeout(statementTimeout)
                 .migrationCredentials(migrationUsername, migrationPassword)
-                .readYourWrites(readYourWrites).maxReplicaLag(maxReplicaLag).replicaCheck(replicaCheck);
+                .readYourWrites(readYourWrites).maxReplicaLag(maxReplicaLag).replicaCheck(replicaCheck).fillFence(fillFence);
     }
 
     public boolean embedded() {
@@ -155,6 +160,7 @@ public record DbSettings(String writerUrl,
         private Duration readYourWrites = Duration.ofSeconds(5);
         private Duration maxReplicaLag = Duration.ofSeconds(2);
         private Duration replicaCheck = Duration.ofMillis(500);
+        private Duration fillFence = Duration.ZERO;
 
         public Builder writerUrl(String value) {
             writerUrl = value;
@@ -220,10 +226,15 @@ public record DbSettings(String writerUrl,
             return this;
         }
 
+        public Builder fillFence(Duration value) {
+            fillFence = value;
+            return this;
+        }
+
         public DbSettings build() {
             return new DbSettings(writerUrl, readerUrl, username, password, writerPoolSize, readerPoolSize,
                     poolWait, loginTimeout, statementTimeout, migrationUsername, migrationPassword,
-                    readYourWrites, maxReplicaLag, replicaCheck);
+                    readYourWrites, maxReplicaLag, replicaCheck, fillFence);
         }
     }
 

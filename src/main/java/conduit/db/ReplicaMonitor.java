@@ -25,6 +25,11 @@ import io.helidon.dbclient.DbClient;
  * breaker ({@link TierBreaker}), which requests that fail open and only a probe that succeeds
  * closes. The read happens even when the heartbeat write fails (the writer is down), so a
  * reader that comes back is seen then too.
+ *
+ * <p>Fences ({@link #awaitFence}) answer a narrower question at once, without clocks: has the
+ * reader applied every write committed before now? A cache fill after a recent write asks it,
+ * so that it can read from the reader instead of adding to the writer's load, which every
+ * instance shares and none can scale out.
  */
 public final class ReplicaMonitor implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ReplicaMonitor.class.getName());
@@ -39,11 +44,28 @@ public final class ReplicaMonitor implements AutoCloseable {
     private volatile long lagMillis;
     private volatile long caughtUpTo;
 
-    public ReplicaMonitor(DbClient writer, DbClient reader, TierBreaker readerBreaker, long intervalMillis, long maxLagMillis) {
+    /** The row of this instance's fences: a counter, not a time (no clock is compared). */
+    private final String fenceRow = instanceId + "/fence";
+    private final long fenceWaitMillis;
+    /** Guards the fence counters below, and is what waiters wait on. */
+    private final Object fences = new Object();
+    /** How many fences were written (or are being written): the latest one's number. */
+    private long fencesStarted;
+    /** The highest fence number the reader has shown. */
+    private long fenceSeen;
+    /** The highest fence number a waiter needs. */
+    private long fenceWanted;
+    /** True while a thread writes fences; it ends when no waiter needs one. */
+    private boolean fencing;
+    private boolean closed;
+
+    public ReplicaMonitor(DbClient writer, DbClient reader, TierBreaker readerBreaker, long intervalMillis, long maxLagMillis,
+                          long fenceWaitMillis) {
         this.writer = writer;
         this.reader = reader;
         this.readerBreaker = readerBreaker;
         this.maxLagMillis = maxLagMillis;
+        this.fenceWaitMillis = fenceWaitMillis;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replica-monitor");
             t.setDaemon(true);
@@ -64,6 +86,103 @@ public final class ReplicaMonitor implements AutoCloseable {
 
     public long lagMillis() {
         return lagMillis;
+    }
+
+    /** True when fences are in use (a wait is configured) and the reader is not known to lag. */
+    public boolean fencing() {
+        return fenceWaitMillis > 0 && avoidReason() == null;
+    }
+
+    /**
+     * Waits until the reader shows a fence written after this call began: then it has applied
+     * every write the writer committed before the call, since a reader applies the writer's
+     * commits in their order (a MariaDB replica's SQL thread, an Aurora replica's redo stream).
+     * One fence serves every caller waiting when it is written, so the writer sees one small
+     * update per round trip to the reader, however many fills wait.
+     *
+     * @return true once the reader has shown it; false after the configured wait
+     *         ({@code DB_FILL_FENCE_MS}), or when the fence could not be written (the writer is down)
+     */
+    public boolean awaitFence() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fenceWaitMillis);
+        synchronized (fences) {
+            // Any fence numbered above those started so far is written after this point.
+            long need = fencesStarted + 1;
+            fenceWanted = Math.max(fenceWanted, need);
+            if (!fencing && !closed) {
+                fencing = true;
+                Thread.ofVirtual().name("replica-fence").start(this::writeFences);
+            }
+            while (fenceSeen < need) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(fences, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Writes fences one after another while a waiter needs one, each until the reader shows it. */
+    private void writeFences() {
+        while (true) {
+            long number;
+            synchronized (fences) {
+                if (fenceWanted <= fenceSeen || closed) {
+                    fencing = false;
+                    return;
+                }
+                number = ++fencesStarted;
+            }
+            boolean shown = false;
+            try {
+                shown = fence(number);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "fence failed", e); // waiters read from the writer; the probes report the tiers
+            }
+            synchronized (fences) {
+                if (shown) {
+                    fenceSeen = number;
+                }
+                fences.notifyAll();
+                if (!shown) {
+                    fencing = false; // the next waiter starts again
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Writes fence {@code number} and reads it back from the reader until it shows, within the wait. */
+    private boolean fence(long number) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fenceWaitMillis);
+        if (writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", number, fenceRow) == 0) {
+            writer.execute().insert("INSERT INTO replica_heartbeat (instance_id, beat_at) VALUES (?, ?)", fenceRow, number);
+        }
+        // Replication takes about a millisecond on the local stack and tens on Aurora: ask again
+        // after 1, 2, 4... ms, so a slow reader costs a few reads per fence, not one per millisecond.
+        for (long pause = 1; ; pause = Math.min(pause * 2, 16)) {
+            long shown = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", fenceRow)
+                    .map(r -> Rows.longValue(r, "beat_at")).orElse(0L);
+            if (shown >= number) {
+                return true;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     private void beat() {
@@ -113,8 +232,12 @@ public final class ReplicaMonitor implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        synchronized (fences) {
+            closed = true;
+            fences.notifyAll();
+        }
         try {
-            writer.execute().delete("DELETE FROM replica_heartbeat WHERE instance_id = ?", instanceId);
+            writer.execute().delete("DELETE FROM replica_heartbeat WHERE instance_id IN (?, ?)", instanceId, fenceRow);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "could not remove heartbeat row", e);
         }
