@@ -146,8 +146,9 @@ public final class Database {
         }
         // The write behind the bump committed before the bump, which came before this call (the
         // cache read the generations first): a fence written from here on, once the reader shows
-        // it, proves the reader has that write. A request that reads from the writer anyway skips it.
-        if (!ReadConsistency.readFromWriter() && replica.fencing()) {
+        // it, proves the reader has that write. A request that reads from the writer anyway skips
+        // it, and so does every fill while either tier is down: no fill waits out a fence then.
+        if (!ReadConsistency.readFromWriter() && replica.fencing() && writerBreaker.closed() && readerBreaker.closed()) {
             long start = System.nanoTime();
             boolean passed = replica.awaitFence();
             metrics.fence(passed, System.nanoTime() - start);
