@@ -288,8 +288,10 @@ def lb_section(result, w):
     w("")
     w("| run | req/s | app | app 2 | db writer | db reader | redis | haproxy | load generator | cores, ours | CPU ms/req, all ours |")
     w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for key in ("one", "two"):
-        r = check[key]
+    for key in ("one", "two", "one_after"):
+        r = check.get(key)
+        if r is None:
+            continue
         c = r["cores"]
         w(f"| {r['title']} | {fmt(r['rps'])} | " + " | ".join(f"{c.get(k, 0):.2f}" for k in capacity.PARTS)
           + f" | {r['cores_total']:.2f} | {r['ms_per_request']:.3f} |")
