@@ -341,7 +341,12 @@ final class NearCache implements AutoCloseable {
         closed = true;
         Subscriber s = subscriber;
         if (s != null) {
-            s.connection.disconnect();
+            try {
+                s.connection.disconnect();
+            } catch (RuntimeException e) {
+                // Already broken (the listener lost it, or closed it meanwhile): nothing left to close.
+                LOG.log(Level.DEBUG, "invalidation connection already closed", e);
+            }
         }
         listener.interrupt();
         pinger.interrupt();
