@@ -165,7 +165,7 @@ public final class ReplicaMonitor implements AutoCloseable {
         if (writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", number, fenceRow) == 0) {
             writer.execute().insert("INSERT INTO replica_heartbeat (instance_id, beat_at) VALUES (?, ?)", fenceRow, number);
         }
-        // Replication takes about a millisecond on the local stack and tens on Aurora: ask again
+        // Replication takes a few milliseconds on the local stack and tens on Aurora: ask again
         // after 1, 2, 4... ms, so a slow reader costs a few reads per fence, not one per millisecond.
         for (long pause = 1; ; pause = Math.min(pause * 2, 16)) {
             long shown = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", fenceRow)
