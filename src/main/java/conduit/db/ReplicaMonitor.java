@@ -162,15 +162,11 @@ public final class ReplicaMonitor implements AutoCloseable {
     /** Writes fence {@code number} and reads it back from the reader until it shows, within the wait. */
     private boolean fence(long number) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fenceWaitMillis);
-        if (writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", number, fenceRow) == 0) {
-            writer.execute().insert("INSERT INTO replica_heartbeat (instance_id, beat_at) VALUES (?, ?)", fenceRow, number);
-        }
+        write(fenceRow, number);
         // Replication takes a few milliseconds on the local stack and tens on Aurora: ask again
         // after 1, 2, 4... ms, so a slow reader costs a few reads per fence, not one per millisecond.
         for (long pause = 1; ; pause = Math.min(pause * 2, 16)) {
-            long shown = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", fenceRow)
-                    .map(r -> Rows.longValue(r, "beat_at")).orElse(0L);
-            if (shown >= number) {
+            if (shownOnReader(fenceRow) >= number) {
                 return true;
             }
             if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
@@ -189,10 +185,7 @@ public final class ReplicaMonitor implements AutoCloseable {
         long now = System.currentTimeMillis();
         boolean wrote = false;
         try {
-            long updated = writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", now, instanceId);
-            if (updated == 0) {
-                writer.execute().insert("INSERT INTO replica_heartbeat (instance_id, beat_at) VALUES (?, ?)", instanceId, now);
-            }
+            write(instanceId, now);
             synchronized (unseenBeats) {
                 unseenBeats.addLast(now);
             }
@@ -201,8 +194,7 @@ public final class ReplicaMonitor implements AutoCloseable {
             LOG.log(Level.DEBUG, "heartbeat write failed", e); // the writer's own probe reports this
         }
         try {
-            long seen = reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", instanceId)
-                    .map(r -> Rows.longValue(r, "beat_at")).orElse(0L);
+            long seen = shownOnReader(instanceId);
             caughtUpTo = Math.max(caughtUpTo, seen);
             long oldestUnseen;
             synchronized (unseenBeats) {
@@ -227,6 +219,19 @@ public final class ReplicaMonitor implements AutoCloseable {
                 LOG.log(Level.WARNING, "replica heartbeat read failed", e);
             }
         }
+    }
+
+    /** Sets a row of the heartbeat table (this instance's heartbeat or its fence) on the writer. */
+    private void write(String row, long value) {
+        if (writer.execute().update("UPDATE replica_heartbeat SET beat_at = ? WHERE instance_id = ?", value, row) == 0) {
+            writer.execute().insert("INSERT INTO replica_heartbeat (instance_id, beat_at) VALUES (?, ?)", row, value);
+        }
+    }
+
+    /** The value of a row of the heartbeat table as the reader has it (0: not there yet). */
+    private long shownOnReader(String row) {
+        return reader.execute().get("SELECT beat_at FROM replica_heartbeat WHERE instance_id = ?", row)
+                .map(r -> Rows.longValue(r, "beat_at")).orElse(0L);
     }
 
     @Override

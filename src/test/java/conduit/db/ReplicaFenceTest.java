@@ -36,10 +36,15 @@ class ReplicaFenceTest {
 
     @BeforeEach
     void start() {
+        start(FENCE_WAIT);
+    }
+
+    /** A data tier on the stack with this fence wait. */
+    private void start(Duration fenceWait) {
         DbSettings fromEnv = Settings.fromEnvironment(System.getenv()).db();
         // A lag bound of minutes: a stopped replica must not send reads away by itself.
         tier = DataTier.start(fromEnv.toBuilder().maxReplicaLag(Duration.ofMinutes(5)).replicaCheck(Duration.ofMinutes(1))
-                .fillFence(FENCE_WAIT).build());
+                .fillFence(fenceWait).build());
         db = tier.database();
     }
 
@@ -126,10 +131,7 @@ class ReplicaFenceTest {
         assertTrue(fill(row).fresh()); // this instance now has a fence row
         long rowsBefore = fenceRows();
         tier.close();
-        DbSettings fromEnv = Settings.fromEnvironment(System.getenv()).db();
-        tier = DataTier.start(fromEnv.toBuilder().fillFence(Duration.ZERO).maxReplicaLag(Duration.ofMinutes(5))
-                .replicaCheck(Duration.ofMinutes(1)).build());
-        db = tier.database();
+        start(Duration.ZERO);
         assertEquals(rowsBefore - 1, fenceRows(), "closing removed the closed instance's fence row");
 
         double passed = counter("db.fill.fences", "result", "passed");
