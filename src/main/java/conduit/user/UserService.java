@@ -74,9 +74,10 @@ public final class UserService {
         email = email(email);
         password = passwordPolicy.check(password, username, email);
         // The time of the answer must not tell which emails have accounts: the password is hashed
-        // before the uniqueness checks, and a refusal waits as long as an accepted sign-up takes.
-        long start = System.nanoTime();
+        // before the uniqueness checks, the same work either way, and from there a refusal waits as
+        // long as the rest of an accepted sign-up takes.
         String hash = passwords.hash(password);
+        long start = System.nanoTime();
         long id;
         try {
             usernameFree(username, 0);
