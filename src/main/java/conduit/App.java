@@ -47,7 +47,6 @@ import conduit.user.AccountRoutes;
 import conduit.user.AccountTokens;
 import conduit.user.AccountSessions;
 import conduit.user.CurrentUserRoutes;
-import conduit.user.IdentifierBackfill;
 import conduit.user.Recovery;
 import conduit.user.RecoveryRoutes;
 import conduit.user.SessionRoutes;
@@ -103,12 +102,12 @@ public final class App implements AutoCloseable {
     private final Outbox outbox;
     /** Reset requests are looked up off the request path, on its own pool. */
     private final Recovery recovery;
-    private final IdentifierBackfill backfill;
+    private final Backfills backfills;
     private volatile boolean started;
     private volatile MailRelay relay;
 
     private App(Settings settings, Infrastructure infra, Drain drain, TierMonitor tiers, AccessLog accessLog,
-                HttpRouting.Builder routing, Outbox outbox, Recovery recovery, IdentifierBackfill backfill) {
+                HttpRouting.Builder routing, Outbox outbox, Recovery recovery, Backfills backfills) {
         this.outbox = outbox;
         this.recovery = recovery;
         this.settings = settings;
@@ -117,7 +116,7 @@ public final class App implements AutoCloseable {
         this.tiers = tiers;
         this.accessLog = accessLog;
         this.routing = routing;
-        this.backfill = backfill;
+        this.backfills = backfills;
     }
 
     /** Builds the infrastructure and the features; nothing listens yet. */
@@ -187,7 +186,8 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, recovery, new IdentifierBackfill(userStore));
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, recovery, 
+                    Backfills.of(infra));
         } catch (RuntimeException e) {
             infra.close();
             throw e;
@@ -280,19 +280,9 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /**
-     * Rows of the previous release get their username key (V5, expand) without holding up the
-     * start: a virtual thread, once. A failure is logged; the next start (or {@code backfill}) retries.
-     */
+    /** What the previous release wrote without this one's columns is filled without holding up the start: a virtual thread, once. */
     private void backfillInBackground() {
-        Thread.ofVirtual().name("username-key-backfill").start(() -> {
-            try {
-                backfill.run();
-            } catch (RuntimeException e) {
-                System.getLogger(App.class.getName()).log(System.Logger.Level.WARNING,
-                        "username key backfill stopped; it runs again at the next start", e);
-            }
-        });
+        Thread.ofVirtual().name("backfill").start(backfills::run);
     }
 
     private HealthCheckResponse instanceHealth() {

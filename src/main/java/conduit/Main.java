@@ -6,8 +6,6 @@ import java.security.Security;
 
 import conduit.ops.KeepLogsLogManager;
 import conduit.user.EmailReencryption;
-import conduit.user.IdentifierBackfill;
-import conduit.user.UserStore;
 import io.helidon.logging.common.LogConfig;
 
 /** Entry point: read the environment, start the app, say where it listens. */
@@ -50,7 +48,8 @@ public final class Main {
      * One-off operations with the same configuration as the server:
      * {@code reencrypt} re-encrypts every stored email under the current key (rotation) and
      * rewrites its blind index under the current normalisation; {@code backfill} gives every
-     * account written by an earlier release its username key (run after an instance refresh);
+     * row written by an earlier release what a later one added (username keys, tag link dates;
+     * run after an instance refresh, see {@link Backfills});
      * {@code verify} checks a database (a restored backup, say) without changing it.
      */
     private static int command(String[] args, Settings settings) {
@@ -61,11 +60,7 @@ public final class Main {
         }
         if (name.equals("backfill")) {
             try (Infrastructure infra = Infrastructure.start(settings)) {
-                IdentifierBackfill.Result result = new IdentifierBackfill(new UserStore(infra.data().database(),
-                        infra.keys().emails())).run();
-                log.log(Level.INFO, "backfill: " + result.keyed() + " rows keyed, " + result.clashes()
-                        + " look-alike rows left without a key (logged by id)");
-                return 0;
+                return Backfills.of(infra).run() ? 0 : 1;
             }
         }
         if (!name.equals("reencrypt")) {

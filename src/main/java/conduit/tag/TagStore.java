@@ -98,23 +98,55 @@ public final class TagStore {
         return found;
     }
 
-    /** Tags a new article in one statement, inside the article's transaction (no DELETE first: on InnoDB even a delete of nothing takes a gap lock). */
-    public void link(DbExecute tx, long articleId, List<Long> tagIds) {
+    /**
+     * Tags a new article in one statement, inside the article's transaction (no DELETE first: on
+     * InnoDB even a delete of nothing takes a gap lock). Each link repeats the article's
+     * {@code createdAt}, which orders the tag's page (V8).
+     */
+    public void link(DbExecute tx, long articleId, long createdAt, List<Long> tagIds) {
         if (tagIds.isEmpty()) {
             return;
         }
-        Object[] params = new Object[tagIds.size() * 2];
+        Object[] params = new Object[tagIds.size() * 3];
         for (int i = 0; i < tagIds.size(); i++) {
-            params[2 * i] = articleId;
-            params[2 * i + 1] = tagIds.get(i);
+            params[3 * i] = articleId;
+            params[3 * i + 1] = tagIds.get(i);
+            params[3 * i + 2] = createdAt;
         }
-        tx.insert("INSERT INTO article_tags (article_id, tag_id) VALUES " + Sql.list("(?, ?)", tagIds.size()), params);
+        tx.insert("INSERT INTO article_tags (article_id, tag_id, article_created_at) VALUES " + Sql.list("(?, ?, ?)", tagIds.size()),
+                params);
     }
 
-    /** Replaces an article's tags, inside the article's transaction. */
+    /** Replaces an article's tags, inside the article's transaction; the links take its created_at from its row. */
     public void replaceLinks(DbExecute tx, long articleId, List<Long> tagIds) {
         tx.createDelete("DELETE FROM article_tags WHERE article_id = :id").addParam("id", articleId).execute();
-        link(tx, articleId, tagIds);
+        if (tagIds.isEmpty()) {
+            return;
+        }
+        List<Object> params = new ArrayList<>(tagIds);
+        params.add(articleId);
+        tx.insert("INSERT INTO article_tags (article_id, tag_id, article_created_at) SELECT a.id, t.id, a.created_at"
+                + " FROM articles a JOIN tags t ON t.id IN (" + Sql.list("?", tagIds.size()) + ") WHERE a.id = ?",
+                params.toArray());
+    }
+
+    /**
+     * Fills {@code article_created_at} on links the previous release inserted (V8 is expand-only),
+     * one tag's empty entries at a time, so each statement reads and locks only the rows it
+     * fills. Idempotent, safe on several instances at once.
+     *
+     * @return the links filled
+     */
+    public long fillArticleDates() {
+        List<Long> tagIds = db.read(exec -> exec.createQuery("SELECT id FROM tags").execute()
+                .map(r -> Rows.longValue(r, "id")).toList());
+        long filled = 0;
+        for (long tagId : tagIds) {
+            filled += db.write(exec -> exec.update("""
+                    UPDATE article_tags SET article_created_at = (SELECT a.created_at FROM articles a WHERE a.id = article_tags.article_id)
+                    WHERE tag_id = ? AND article_created_at IS NULL""", tagId));
+        }
+        return filled;
     }
 
     /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */

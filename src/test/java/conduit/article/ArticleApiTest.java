@@ -91,10 +91,14 @@ class ArticleApiTest {
         assertEquals(200, api.get("/api/articles/" + slug, null).status());
     }
 
-    /** A tag of {@link ArticleStore#TAG_SCAN_FROM} articles or more is found by walking the newest first: the same pages. */
+    /**
+     * A large tag's pages, alone (from its links, newest first) and with an author (from {@link
+     * ArticleStore#TAG_SCAN_FROM} articles on, found by walking the newest first): the same pages.
+     */
     @Test
     void aLargeTagsPagesAreNewestFirstAndOnlyItsArticles() {
-        String token = api.register(Api.unique("big-tag"));
+        String name = Api.unique("big-tag");
+        String token = api.register(name);
         String tag = Api.unique("big");
         List<String> tagged = new ArrayList<>();
         int n = (int) ArticleStore.TAG_SCAN_FROM + 3;
@@ -109,6 +113,10 @@ class ArticleApiTest {
         assertEquals(List.of(tagged.get(n - 1), tagged.get(n - 2), tagged.get(n - 3)), slugs(first));
         JsonNode last = api.get("/api/articles?tag=" + tag + "&limit=5&offset=" + (n - 2), null).json();
         assertEquals(List.of(tagged.get(1), tagged.get(0)), slugs(last));
+        JsonNode byAuthor = api.get("/api/articles?tag=" + tag + "&author=" + name + "&limit=3", null).json();
+        assertEquals(n, byAuthor.path("articlesCount").asInt());
+        assertEquals(slugs(first), slugs(byAuthor));
+        assertEquals(slugs(last), slugs(api.get("/api/articles?tag=" + tag + "&author=" + name + "&limit=5&offset=" + (n - 2), null).json()));
     }
 
     private static List<String> slugs(JsonNode listing) {
