@@ -186,8 +186,7 @@ public final class App implements AutoCloseable {
                 tiers.watch(REDIS, infra.cacheTier()::status);
             }
             tiers.start();
-            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, recovery, 
-                    Backfills.of(infra));
+            return new App(settings, infra, drain, tiers, accessLog, routing, outbox, recovery, Backfills.of(infra));
         } catch (RuntimeException e) {
             infra.close();
             throw e;

@@ -138,7 +138,8 @@ public final class TagStore {
      * @return the links filled
      */
     public long fillArticleDates() {
-        List<Long> tagIds = db.read(exec -> exec.createQuery("SELECT id FROM tags").execute()
+        // From the writer: a tag the previous release created a moment ago may not be on the replica yet.
+        List<Long> tagIds = db.write(exec -> exec.createQuery("SELECT id FROM tags").execute()
                 .map(r -> Rows.longValue(r, "id")).toList());
         long filled = 0;
         for (long tagId : tagIds) {
