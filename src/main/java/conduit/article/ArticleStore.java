@@ -104,12 +104,12 @@ public final class ArticleStore {
      * For a tag combined with another filter (a tag alone reads its links, newest first, from
      * ix_article_tags_tag_newest): from how many articles a page is found by walking the
      * newest-first index and checking each article's tags, rather than by reading every article
-     * of the tag and sorting them. The
-     * walk stops after about (offset + limit) x (all articles / the tag's) index entries, the
-     * read costs one row look-up per article of the tag (with its body on the row's page): at
-     * 16,000 articles a tag of 1,600 took 1.9 ms read and sorted, 0.2 ms walked, and the reads
-     * were 60 % of an embedded instance's CPU in bench/growth-study. Below this a tag is read
-     * (few rows); from it on, the walk is at most (offset + limit) x all articles / this.
+     * of the tag and sorting them. The walk stops after about (offset + limit) x (all articles /
+     * the tag's) index entries, the read costs one row look-up per article of the tag (with its
+     * body on the row's page): at 16,000 articles a tag of 1,600 took 1.9 ms read and sorted,
+     * 0.2 ms walked, and the reads were 60 % of an embedded instance's CPU in bench/growth-study.
+     * Below this a tag is read (few rows); from it on, the walk is at most (offset + limit) x all
+     * articles / this.
      */
     static final long TAG_SCAN_FROM = 500;
 
