@@ -40,10 +40,7 @@ public final class IdentifierBackfill {
         while (true) {
             List<UserStore.Unkeyed> rows = store.unkeyed(after, BATCH);
             if (rows.isEmpty()) {
-                if (keyed > 0 || clashes > 0) {
-                    LOG.log(Level.INFO, "username keys: " + keyed + " rows keyed, " + clashes + " left without a key (look-alikes)");
-                }
-                return new Result(keyed, clashes);
+                return new Result(keyed, clashes); // the caller (conduit.Backfills) reports it
             }
             for (UserStore.Unkeyed row : rows) {
                 after = row.id();
