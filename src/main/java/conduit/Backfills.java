@@ -30,23 +30,26 @@ final class Backfills {
         return new Backfills(new IdentifierBackfill(new UserStore(db, infra.keys().emails())), new TagStore(db));
     }
 
-    /** Runs each; true if all finished. */
+    /** Runs each and reports both in one log line; true if all finished. */
     boolean run() {
         boolean ok = true;
+        String keyed = "username keys: stopped";
         try {
             IdentifierBackfill.Result result = usernames.run();
-            LOG.log(Level.INFO, "backfill: " + result.keyed() + " rows keyed, " + result.clashes()
-                    + " look-alike rows left without a key (logged by id)");
+            keyed = result.keyed() + " rows keyed, " + result.clashes()
+                    + " look-alike rows left without a key (logged by id)";
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "username key backfill stopped; it runs again at the next start or backfill", e);
             ok = false;
         }
+        String dated = "tag link dates: stopped";
         try {
-            LOG.log(Level.INFO, "backfill: " + tags.fillArticleDates() + " tag links dated");
+            dated = tags.fillArticleDates() + " tag links dated";
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "tag link backfill stopped; it runs again at the next start or backfill", e);
             ok = false;
         }
+        LOG.log(Level.INFO, "backfill: " + keyed + "; " + dated);
         return ok;
     }
 }
