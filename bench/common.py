@@ -111,6 +111,26 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / _CLK
 
 
+def jit_seconds(pid):
+    """CPU seconds of a JVM's JIT compiler threads (C1 and C2), or None when the process is gone:
+    a phase whose app is still compiling measures a cost that falls as it warms."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    total = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+            total += int(fields[11]) + int(fields[12])
+    return total / _CLK
+
+
 def rss_kib(pid):
     """(VmRSS, VmHWM) in KiB from /proc/<pid>/status."""
     vals = {}

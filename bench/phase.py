@@ -95,9 +95,11 @@ def redis_commands():
 
 
 def snapshot(args, pids):
-    snap = {"metrics": common.metrics(args.base), "cpu": {}, "machine": machine_cpu(), "redis_commands": redis_commands()}
+    snap = {"metrics": common.metrics(args.base), "cpu": {}, "jit": {}, "machine": machine_cpu(), "redis_commands": redis_commands()}
     for name, pid in pids.items():
         snap["cpu"][name] = common.cpu_seconds(pid)
+        if name.startswith("app"):
+            snap["jit"][name] = common.jit_seconds(pid)
     return snap
 
 
@@ -214,6 +216,9 @@ def main():
         if a is not None and b is not None:
             cpu[name] = {"seconds": round(a - b, 3), "ms_per_request": round(1000 * (a - b) / max(requests, 1), 4),
                          "cores": round((a - b) / secs, 3)}
+            jb, ja = before["jit"].get(name), after["jit"].get(name)
+            if ja is not None and jb is not None:
+                cpu[name]["jit_seconds"] = round(ja - jb, 3)  # part of "seconds": its JIT compilers
     # Key "wrk" for the load generator whichever it is: the report's CPU table reads it.
     cpu["wrk"] = {"seconds": round(loadgen_cpu, 3), "ms_per_request": round(1000 * loadgen_cpu / max(requests, 1), 4),
                   "cores": round(loadgen_cpu / secs, 3)}

@@ -286,19 +286,27 @@ def lb_section(result, w):
         return
     w("## Capacity model check: two instances behind HAProxy (stack, read-heavy mix, closed loop)")
     w("")
-    w("| run | req/s | app | app 2 | db writer | db reader | redis | haproxy | load generator | cores, ours | CPU ms/req, all ours |")
-    w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    w("| run | req/s | app | app 2 | db writer | db reader | redis | haproxy | load generator | cores, ours | CPU ms/req, all ours | of the apps' cores: JIT |")
+    w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for key in ("one", "two", "one_after"):
         r = check.get(key)
         if r is None:
             continue
         c = r["cores"]
         w(f"| {r['title']} | {fmt(r['rps'])} | " + " | ".join(f"{c.get(k, 0):.2f}" for k in capacity.PARTS)
-          + f" | {r['cores_total']:.2f} | {r['ms_per_request']:.3f} |")
+          + f" | {r['cores_total']:.2f} | {r['ms_per_request']:.3f} | {r.get('jit_cores', 0):.2f} |")
+    w("")
+    w("\"JIT\": CPU of the apps' C1 and C2 compiler threads in the phase, already counted in \"app\" and "
+      "\"app 2\". The prediction assumes warm instances; a large share here means one was still compiling.")
     w("")
     w(f"Predicted for two instances: **{check['predicted_rps']:,.0f} req/s** ({check['method']}); measured "
       f"**{check['measured_rps']:,.0f} req/s**: error {check['error']:+.0%}. Naive linear scaling (2 × one "
       f"instance) would have said {check['naive_rps']:,.0f} req/s ({check['naive_error']:+.0%}).")
+    if check.get("load_aware_rps"):
+        w("")
+        w(f"With each tier's CPU per request taken at the rate it would carry (each app at half the rate; "
+          f"from the one-instance open-loop phases of this run, `capacity.load_aware_prediction`): "
+          f"**{check['load_aware_rps']:,.0f} req/s**, error {check['load_aware_error']:+.0%}.")
     w("")
 
 
