@@ -266,7 +266,8 @@ def load_aware_prediction(phases, ones):
               for t in LOAD_AWARE_TIERS}
     # HAProxy and the load generator: as measured with one instance (not in the open-loop phases).
     fixed = sum(sum(p["cpu"][k]["ms_per_request"] for k in ("lb", "wrk") if k in p["cpu"]) for p in ones) / len(ones)
-    available = sum(p["machine"]["cores"] - p["machine"]["others_cores"] for p in ones) / len(ones)
+    available = sum((p.get("machine") or {}).get("cores", 2) - (p.get("machine") or {}).get("others_cores", 0.0)
+                    for p in ones) / len(ones)
 
     def at(curve, rate):
         if not curve:
