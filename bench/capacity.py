@@ -222,7 +222,6 @@ def local_check(result):
                 "machine_cores": (p.get("machine") or {}).get("cores", 2)}
 
     a, b = summary(one), summary(two)
-    load_aware = load_aware_prediction(phases, [one, after] if after else [one])
     # Runs since the bracketing phase (lb-1-after) predict from the one-instance cost before and
     # after the two-instance run, averaged: the mix writes, so the data grows during the check.
     c = summary(after) if after else None
@@ -232,6 +231,7 @@ def local_check(result):
     one_rps = sum(r["rps"] for r in ones) / len(ones)
     available = a["machine_cores"] - others
     predicted = available / ms * 1000
+    load_aware = load_aware_prediction(phases, [one, after] if after else [one], available)
     return {
         "one": a, "two": b, "one_after": c, "predicted_rps": predicted, "measured_rps": b["rps"],
         "error": predicted / b["rps"] - 1 if b["rps"] else None,
@@ -247,7 +247,7 @@ def local_check(result):
 LOAD_AWARE_TIERS = ("app", "db_writer", "db_reader", "redis")
 
 
-def load_aware_prediction(phases, ones):
+def load_aware_prediction(phases, ones, available):
     """The same prediction with each tier's CPU per request taken at the load it would carry.
 
     CPU per request is not fixed: with one instance it falls as the rate rises (session look-ups
@@ -256,7 +256,8 @@ def load_aware_prediction(phases, ones):
     the rate, so each app pays its cost at half the rate; the databases and Redis carry the whole.
     Every figure comes from one instance: the read-heavy open-loop phases and the one-instance runs
     through HAProxy, interpolated linearly in the rate (clamped at the ends). Solves rate =
-    available cores ÷ CPU per request at that rate. None without the open-loop phases.
+    available cores (as for the fixed-cost prediction) ÷ CPU per request at that rate. None
+    without the open-loop phases.
     """
     points = [phases[f"open-read-heavy-{pct}"] for pct in (25, 50, 75) if f"open-read-heavy-{pct}" in phases]
     if not points:
@@ -266,8 +267,6 @@ def load_aware_prediction(phases, ones):
               for t in LOAD_AWARE_TIERS}
     # HAProxy and the load generator: as measured with one instance (not in the open-loop phases).
     fixed = sum(sum(p["cpu"][k]["ms_per_request"] for k in ("lb", "wrk") if k in p["cpu"]) for p in ones) / len(ones)
-    available = sum((p.get("machine") or {}).get("cores", 2) - (p.get("machine") or {}).get("others_cores", 0.0)
-                    for p in ones) / len(ones)
 
     def at(curve, rate):
         if not curve:
