@@ -100,15 +100,23 @@ def metric_sum(snapshot, name, **labels):
 CLK_TCK = _CLK = os.sysconf("SC_CLK_TCK")
 
 
+def _stat(path):
+    """(name, user + system CPU seconds) from a /proc stat file, or None when it is gone."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+        # The name is in parentheses and may hold spaces; after it, fields[0] is state (field 3);
+        # utime, stime are fields 14, 15.
+        fields = stat[stat.rindex(")") + 2:].split()
+        return stat[stat.index("(") + 1:stat.rindex(")")], (int(fields[11]) + int(fields[12])) / _CLK
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def cpu_seconds(pid):
     """User + system CPU seconds of a process (and its reaped children), or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    # fields[0] is state (field 3); utime, stime are fields 14, 15.
-    return (int(fields[11]) + int(fields[12])) / _CLK
+    stat = _stat(f"/proc/{pid}/stat")
+    return None if stat is None else stat[1]
 
 
 def jit_seconds(pid):
@@ -118,17 +126,8 @@ def jit_seconds(pid):
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return None
-    total = 0
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue  # the thread ended meanwhile
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
-            total += int(fields[11]) + int(fields[12])
-    return total / _CLK
+    threads = (_stat(f"/proc/{pid}/task/{task}/stat") for task in tasks)  # None: the thread ended meanwhile
+    return sum(secs for name, secs in filter(None, threads) if name.startswith(("C1 CompilerThre", "C2 CompilerThre")))
 
 
 def rss_kib(pid):
