@@ -11,6 +11,7 @@ import conduit.db.Database;
 import conduit.db.Rows;
 import conduit.profile.Profile;
 import conduit.profile.ProfileStore;
+import conduit.tag.ArticleCounts;
 import conduit.tag.TagStore;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -39,10 +40,12 @@ public final class ArticleStore {
 
     private final Database db;
     private final TagStore tags;
+    private final ArticleCounts counts;
 
     public ArticleStore(Database db, TagStore tags) {
         this.db = db;
         this.tags = tags;
+        this.counts = new ArticleCounts(db);
     }
 
     public Optional<Article> bySlug(DbExecute exec, String slug, long viewerId) {
@@ -62,19 +65,22 @@ public final class ArticleStore {
         return db.write(exec -> bySlug(exec, slug, viewerId));
     }
 
+    /**
+     * How many articles match the filter. All articles and a tag alone, the counts that grow with
+     * the tables and that every create changes, are kept by the writes ({@link ArticleCounts});
+     * the others (an author's, a user's favourites, a feed, combinations) count their index range.
+     */
     public long count(ArticleFilter filter, long viewerId) {
-        Object[] params = params(filter, viewerId).toArray();
-        String statement;
-        if (tagOnly(filter)) {
-            // A tag's articles are its article_tags rows (one per article, deleted with it): an index
-            // range, without the join to articles that the general form below makes.
-            statement = "SELECT COUNT(*) AS n FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?";
-        } else {
-            StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
-            where(sql, filter, false);
-            statement = sql.toString();
+        if (filter.equals(ArticleFilter.ALL)) {
+            return counts.all();
         }
-        return db.read(exec -> countOf(exec, statement, params));
+        if (tagOnly(filter)) {
+            return counts.ofTag(filter.tag());
+        }
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
+        where(sql, filter, false);
+        Object[] params = params(filter, viewerId).toArray();
+        return db.read(exec -> countOf(exec, sql.toString(), params));
     }
 
     /** A list by tag alone: its pages and count come from the tag's links, without the articles table. */
@@ -274,6 +280,7 @@ public final class ArticleStore {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(slug, title, description, body, authorId, now, now, requestKey));
             tags.link(tx, id, now, tagIds);
+            ArticleCounts.created(tx, id, tagIds); // last: see ArticleCounts on locks
             Profile author = tx.get("SELECT username, bio, image FROM users WHERE id = ?", authorId)
                     .map(r -> ProfileStore.profile(r, false))
                     .orElseThrow();
@@ -288,7 +295,9 @@ public final class ArticleStore {
                             UPDATE articles SET slug = ?, title = ?, description = ?, body = COALESCE(?, body), updated_at = ?
                             WHERE id = ?""", slug, title, description, body, updatedAt, id);
             if (tagIds != null) {
+                List<Long> before = tagIdsOf(tx, id);
                 tags.replaceLinks(tx, id, tagIds);
+                ArticleCounts.retagged(tx, id, before, tagIds);
             }
             return null;
         });
@@ -302,7 +311,20 @@ public final class ArticleStore {
 
     /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */
     public void delete(long id) {
-        db.write(exec -> exec.delete("DELETE FROM articles WHERE id = ?", id));
+        db.inTransaction(tx -> {
+            List<Long> tagIds = tagIdsOf(tx, id);
+            if (tx.delete("DELETE FROM articles WHERE id = ?", id) == 1) {
+                ArticleCounts.deleted(tx, id, tagIds);
+            }
+            return null;
+        });
+    }
+
+    /** The article's tag ids, locked until the transaction ends: a concurrent edit or delete waits, and then sees this one's. */
+    private static List<Long> tagIdsOf(DbExecute tx, long articleId) {
+        try (Stream<DbRow> rows = tx.query("SELECT tag_id FROM article_tags WHERE article_id = ? FOR UPDATE", articleId)) {
+            return rows.map(r -> Rows.longValue(r, "tag_id")).toList();
+        }
     }
 
     private static Article article(DbRow r, String body, List<String> tags) {

@@ -95,6 +95,10 @@ public final class TagStore {
             found.computeIfAbsent(tag, t -> db.write(exec -> exec.get("SELECT id FROM tags WHERE name = ?", t)
                     .map(r -> Rows.longValue(r, "id")).orElseThrow()));
         }
+        db.write(exec -> {
+            ArticleCounts.ensureRows(exec, found.values());
+            return null;
+        });
         return found;
     }
 
