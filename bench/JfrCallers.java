@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Which of the app's statements take the CPU: the execution samples of a JFR recording that are
@@ -21,22 +20,13 @@ public final class JfrCallers {
     public static void main(String[] args) throws IOException {
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         Map<String, Integer> byCaller = new HashMap<>();
-        int samples = 0;
-        int inDriver = 0;
-        try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
-            while (file.hasMoreEvents()) {
-                RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
-                    continue;
-                }
-                samples++;
-                String caller = caller(e);
-                if (caller != null) {
-                    inDriver++;
-                    byCaller.merge(caller, 1, Integer::sum);
-                }
+        int samples = JfrSamples.forEach(Path.of(args[0]), e -> {
+            String caller = caller(e);
+            if (caller != null) {
+                byCaller.merge(caller, 1, Integer::sum);
             }
-        }
+        });
+        int inDriver = byCaller.values().stream().mapToInt(Integer::intValue).sum();
         System.out.printf("%d execution samples, %d (%.0f %%) in the database driver; by the app's line that ran the statement:%n",
                 samples, inDriver, 100.0 * inDriver / Math.max(samples, 1));
         int all = Math.max(samples, 1);

@@ -6,9 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Summarises the CPU samples (jdk.ExecutionSample) of a JFR recording by component, as JSON on
@@ -71,42 +69,34 @@ public final class JfrSummary {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> topMethods = new HashMap<>();
-        int samples = 0;
-        try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
-            while (file.hasMoreEvents()) {
-                RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+        int samples = JfrSamples.forEach(Path.of(args[0]), e -> {
+            List<RecordedFrame> frames = e.getStackTrace().getFrames();
+            String charged = null;
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                RecordedFrame f = frames.get(i);
+                if (f.getMethod() == null || f.getMethod().getType() == null) {
                     continue;
                 }
-                samples++;
-                List<RecordedFrame> frames = e.getStackTrace().getFrames();
-                String charged = null;
-                List<String> seen = new ArrayList<>();
-                for (int i = 0; i < frames.size(); i++) {
-                    RecordedFrame f = frames.get(i);
-                    if (f.getMethod() == null || f.getMethod().getType() == null) {
-                        continue;
-                    }
-                    String type = f.getMethod().getType().getName();
-                    if (i == 0) {
-                        topMethods.merge(type + "." + f.getMethod().getName(), 1, Integer::sum);
-                    }
-                    String c = component(type);
-                    if (c != null) {
-                        if (charged == null) {
-                            charged = c;
-                        }
-                        if (!seen.contains(c)) {
-                            seen.add(c);
-                        }
-                    }
+                String type = f.getMethod().getType().getName();
+                if (i == 0) {
+                    topMethods.merge(type + "." + f.getMethod().getName(), 1, Integer::sum);
                 }
-                self.merge(charged == null ? "JDK only (scheduler, GC, JIT-ed JDK code)" : charged, 1, Integer::sum);
-                for (String c : seen) {
-                    inclusive.merge(c, 1, Integer::sum);
+                String c = component(type);
+                if (c != null) {
+                    if (charged == null) {
+                        charged = c;
+                    }
+                    if (!seen.contains(c)) {
+                        seen.add(c);
+                    }
                 }
             }
-        }
+            self.merge(charged == null ? "JDK only (scheduler, GC, JIT-ed JDK code)" : charged, 1, Integer::sum);
+            for (String c : seen) {
+                inclusive.merge(c, 1, Integer::sum);
+            }
+        });
         StringBuilder out = new StringBuilder("{\"samples\":").append(samples);
         out.append(",\"self\":").append(json(sorted(self)));
         out.append(",\"inclusive\":").append(json(sorted(inclusive)));
