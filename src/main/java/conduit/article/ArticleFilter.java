@@ -13,6 +13,11 @@ public record ArticleFilter(String author, String tag, String favoritedBy, boole
         return author != null || tag != null || favoritedBy != null;
     }
 
+    /** The tag, when the list is by that tag alone (no author, favouriting user or feed); else null. */
+    public String tagAlone() {
+        return tag != null && author == null && favoritedBy == null && !feed ? tag : null;
+    }
+
     /** A cache key naming this filter unambiguously (values are URL-encoded, so no separator can be forged). */
     String key() {
         return "author=" + encoded(author) + "&tag=" + encoded(tag) + "&favorited=" + encoded(favoritedBy) + "&feed=" + feed;

@@ -2,6 +2,7 @@ package conduit.article;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import conduit.common.Change;
@@ -57,7 +58,7 @@ public final class ArticleService {
         List<String> tags = draft.tagList() == null ? List.of() : tags(draft.tagList());
         long now = Clock.now();
         Article created = insertWithUniqueSlug(authorId, title, description, body, tags, now, requestKey);
-        events.articleCreated(authorId);
+        events.articleCreated(authorId, created.tagList());
         return created;
     }
 
@@ -108,14 +109,16 @@ public final class ArticleService {
         // Millisecond timestamps: an edit right after creation must still move updatedAt forward.
         long updatedAt = Math.max(Clock.now(), article.updatedAt() + 1);
         List<Long> newTagIds = tags == null ? null : tagStore.idsOf(tags);
-        store.update(article.id(), newSlug, title, description, body, updatedAt, newTagIds);
-        events.articleEdited(article.slug());
+        List<String> tagsBefore = store.update(article.id(), newSlug, title, description, body, updatedAt, newTagIds);
+        Set<String> shownUnder = new TreeSet<>(tagsBefore);
+        shownUnder.addAll(tags == null ? List.of() : tags);
+        events.articleEdited(article.slug(), shownUnder);
         return store.bySlugFresh(newSlug, userId).orElseThrow();
     }
 
     public void delete(long userId, String slug) {
-        store.delete(owned(slug, userId).id());
-        events.articleDeleted(slug);
+        List<String> tags = store.delete(owned(slug, userId).id());
+        events.articleDeleted(slug, tags);
     }
 
     /**
@@ -141,15 +144,20 @@ public final class ArticleService {
     public Article favorite(long userId, String slug) {
         long id = idOf(slug);
         favorites.favorite(userId, id, Clock.now());
-        events.favoriteChanged(userId, slug, n -> store.amongNewest(id, n));
-        return store.bySlugFresh(slug, userId).orElseThrow();
+        return favoriteChanged(userId, slug, id);
     }
 
     public Article unfavorite(long userId, String slug) {
         long id = idOf(slug);
         favorites.unfavorite(userId, id);
-        events.favoriteChanged(userId, slug, n -> store.amongNewest(id, n));
-        return store.bySlugFresh(slug, userId).orElseThrow();
+        return favoriteChanged(userId, slug, id);
+    }
+
+    /** The article as the writer has it now (the answer), and the event, naming the tags whose pages show it. */
+    private Article favoriteChanged(long userId, String slug, long id) {
+        Article now = store.bySlugFresh(slug, userId).orElseThrow();
+        events.favoriteChanged(userId, slug, now.tagList(), n -> store.amongNewest(id, n));
+        return now;
     }
 
     /** The article's id, from the writer, before a write; 404 when there is none. Used by comments too. */

@@ -85,7 +85,7 @@ public final class ArticleStore {
 
     /** A list by tag alone: its pages and count come from the tag's links, without the articles table. */
     private static boolean tagOnly(ArticleFilter f) {
-        return f.tag() != null && f.author() == null && f.favoritedBy() == null && !f.feed();
+        return f.tagAlone() != null;
     }
 
     /** The {@code n} of a statement that counts (0 when it answers no row). */
@@ -288,18 +288,22 @@ public final class ArticleStore {
         });
     }
 
-    /** Updates the given columns in one transaction; a null body keeps the stored one, null tag ids keep the tags. */
-    public void update(long id, String slug, String title, String description, String body, long updatedAt, List<Long> tagIds) {
-        db.inTransaction(tx -> {
+    /**
+     * Updates the given columns in one transaction; a null body keeps the stored one, null tag ids keep the tags.
+     *
+     * @return the names of the tags the article had (the pages that showed it)
+     */
+    public List<String> update(long id, String slug, String title, String description, String body, long updatedAt, List<Long> tagIds) {
+        return db.inTransaction(tx -> {
             tx.update("""
                             UPDATE articles SET slug = ?, title = ?, description = ?, body = COALESCE(?, body), updated_at = ?
                             WHERE id = ?""", slug, title, description, body, updatedAt, id);
+            List<Long> before = tagIdsOf(tx, id);
             if (tagIds != null) {
-                List<Long> before = tagIdsOf(tx, id);
                 tags.replaceLinks(tx, id, tagIds);
                 ArticleCounts.retagged(tx, id, before, tagIds);
             }
-            return null;
+            return TagStore.namesOfIds(tx, before);
         });
     }
 
@@ -309,14 +313,18 @@ public final class ArticleStore {
                 .map(r -> Rows.string(r, "slug")));
     }
 
-    /** Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE). */
-    public void delete(long id) {
-        db.inTransaction(tx -> {
+    /**
+     * Deletes the article; its tags links, comments and favourites go with it (ON DELETE CASCADE).
+     *
+     * @return the names of the tags it had (the pages that showed it)
+     */
+    public List<String> delete(long id) {
+        return db.inTransaction(tx -> {
             List<Long> tagIds = tagIdsOf(tx, id);
             if (tx.delete("DELETE FROM articles WHERE id = ?", id) == 1) {
                 ArticleCounts.deleted(tx, id, tagIds);
             }
-            return null;
+            return TagStore.namesOfIds(tx, tagIds);
         });
     }
 

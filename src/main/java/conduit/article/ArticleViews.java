@@ -28,9 +28,10 @@ public final class ArticleViews {
 
     /** A page of a list (never the feed), as the viewer (0: anonymous) sees it. */
     public byte[] list(ArticleFilter filter, long viewerId, Page page) {
-        long count = views.count(filter.key(), filter.favoritedBy() != null, () -> articles.count(filter, 0));
+        long count = views.count(filter.key(), filter.favoritedBy() != null, filter.tagAlone(), () -> articles.count(filter, 0));
         if (PublicViews.cachesListPage(filter.feed(), page)) {
-            return overlay.as(viewerId, PublicPage.of(views.listPage(filter.key(), filter.filtered(), page, () -> publicListing(filter, page, count))));
+            return overlay.as(viewerId, PublicPage.of(views.listPage(filter.key(), filter.filtered(), filter.tagAlone(), page,
+                    () -> publicListing(filter, page, count))));
         }
         return listing(filter, viewerId, page, count);
     }

@@ -1,6 +1,9 @@
 package conduit.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,9 +23,9 @@ import conduit.common.WriteEvents;
  * <table>
  * <caption>What each write invalidates</caption>
  * <tr><th>write</th><th>stale</th><th>why</th></tr>
- * <tr><td>article created</td><td>lists, tags</td><td>a new first item and count; maybe new tags</td></tr>
- * <tr><td>article edited or deleted</td><td>its article, its comments, lists, tags</td><td>its title/description show in lists; its comments go with it</td></tr>
- * <tr><td>favourite added or removed</td><td>its article, lists, the viewer's marks</td><td>{@code favoritesCount} shows in both</td></tr>
+ * <tr><td>article created</td><td>lists but other tags' pages, tags</td><td>a new first item and count; maybe new tags</td></tr>
+ * <tr><td>article edited or deleted</td><td>its article, its comments, lists but other tags' pages, tags</td><td>its title/description show in lists; its comments go with it</td></tr>
+ * <tr><td>favourite added or removed</td><td>its article, lists but other tags' pages, the viewer's marks</td><td>{@code favoritesCount} shows in both</td></tr>
  * <tr><td>follow added or removed</td><td>the follower's marks</td><td>{@code following} is only in the viewer's marks</td></tr>
  * <tr><td>profile changed</td><td>everything</td><td>the author's profile is embedded in every article, comment and profile view</td></tr>
  * <tr><td>comment added or deleted</td><td>the article's comments</td><td>nothing else shows comments</td></tr>
@@ -86,12 +89,20 @@ public final class PublicViews implements WriteEvents {
      * favourites; the list of all articles has a scope of its own ({@link Scopes#LISTS}) so that
      * a favourite of an article past its cached pages leaves it be ({@link #favoriteChanged}).
      *
+     * A list by a tag alone is scoped by its tag ({@link Scopes#tag}): a write changes the pages of
+     * the tags of the article it wrote, not the others'.
+     *
      * @param filtered true for a list by tag, author or favouriting user
+     * @param tagAlone the tag, for a list by that tag alone; else null
      */
-    public byte[] listPage(String filterKey, boolean filtered, Page page, Supplier<byte[]> load) {
-        // Filtered pages have a key of their own: the releases before kept them in the lists' scope.
-        return cache.get((filtered ? "filtered-page:" : "list-page:") + filterKey + ":" + page.limit() + ":" + page.offset(),
-                filtered ? Scopes.FILTERED_LISTS : Scopes.LISTS, load);
+    public byte[] listPage(String filterKey, boolean filtered, String tagAlone, Page page, Supplier<byte[]> load) {
+        // Each kind has a key of its own: the releases before kept filtered pages in the lists'
+        // scope, and a tag's pages in the filtered lists' scope.
+        String where = filterKey + ":" + page.limit() + ":" + page.offset();
+        if (tagAlone != null) {
+            return cache.get("tag-page:" + where, Scopes.tag(tagAlone), load);
+        }
+        return cache.get((filtered ? "filtered-page:" : "list-page:") + where, filtered ? Scopes.FILTERED_LISTS : Scopes.LISTS, load);
     }
 
     /**
@@ -101,13 +112,25 @@ public final class PublicViews implements WriteEvents {
      * Scopes#COUNTS}); a "favourited by" list's count changes with its user's favourites too, so
      * it is invalidated with the lists.
      *
+     * A tag's count alone is scoped by its tag, as its pages are.
+     *
      * @param byFavourites true for a "favourited by" list
+     * @param tagAlone     the tag, for a list by that tag alone; else null
      */
-    public long count(String filterKey, boolean byFavourites, LongSupplier load) {
-        // Not the key of the releases that kept every count under the lists' scope ("count:"):
-        // an entry is checked against its scope's generation, and the two scopes' generations differ.
-        byte[] json = cache.get("article-count:" + filterKey, byFavourites ? Scopes.FILTERED_LISTS : Scopes.COUNTS,
-                () -> Long.toString(load.getAsLong()).getBytes(StandardCharsets.US_ASCII));
+    public long count(String filterKey, boolean byFavourites, String tagAlone, LongSupplier load) {
+        // Not the key of the releases that kept every count under the lists' scope ("count:"), nor
+        // of those that kept a tag's under the counts' ("article-count:"): an entry is checked
+        // against its scope's generation, and two scopes' generations differ.
+        String key;
+        String scope;
+        if (tagAlone != null) {
+            key = "tag-count:";
+            scope = Scopes.tag(tagAlone);
+        } else {
+            key = "article-count:";
+            scope = byFavourites ? Scopes.FILTERED_LISTS : Scopes.COUNTS;
+        }
+        byte[] json = cache.get(key + filterKey, scope, () -> Long.toString(load.getAsLong()).getBytes(StandardCharsets.US_ASCII));
         return Long.parseLong(new String(json, StandardCharsets.US_ASCII));
     }
 
@@ -120,32 +143,39 @@ public final class PublicViews implements WriteEvents {
     }
 
     @Override
-    public void articleCreated(long authorId) {
-        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS);
+    public void articleCreated(long authorId, Collection<String> tags) {
+        cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS));
     }
 
     @Override
-    public void articleEdited(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
-                Scopes.comments(slug));
+    public void articleEdited(String slug, Collection<String> tags) {
+        cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
+                Scopes.comments(slug)));
     }
 
     @Override
-    public void articleDeleted(String slug) {
-        cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
-                Scopes.comments(slug));
+    public void articleDeleted(String slug, Collection<String> tags) {
+        cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
+                Scopes.comments(slug)));
     }
 
     @Override
-    public void favoriteChanged(long userId, String slug, IntPredicate amongNewest) {
+    public void favoriteChanged(long userId, String slug, Collection<String> tags, IntPredicate amongNewest) {
         // Its favoritesCount shows on the pages that hold it. Past the cached pages of the list of
         // all articles (the newest MAX_LIMIT + CACHED_OFFSETS), a favourite leaves them be: in a
         // busy site most favourites are of older articles, and the first pages stay cached.
         if (cache.enabled() && amongNewest.test(CACHED_OFFSETS + Page.MAX_LIMIT)) {
-            cache.invalidate(Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId));
+            cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId)));
         } else {
-            cache.invalidate(Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId));
+            cache.invalidate(withTags(tags, Scopes.FILTERED_LISTS, Scopes.article(slug), Scopes.viewer(userId)));
         }
+    }
+
+    /** The scopes, and those of the tags' pages. */
+    private static String[] withTags(Collection<String> tags, String... scopes) {
+        List<String> all = new ArrayList<>(List.of(scopes));
+        tags.forEach(t -> all.add(Scopes.tag(t)));
+        return all.toArray(String[]::new);
     }
 
     @Override

@@ -9,7 +9,7 @@ package conduit.cache;
 public final class Scopes {
     /** The pages of the list of all articles (no filter). */
     public static final String LISTS = "lists";
-    /** The pages of lists by a tag, an author or a user's favourites. */
+    /** The pages of lists by an author or a user's favourites, or by a tag with either ({@link #tag}: a tag alone). */
     public static final String FILTERED_LISTS = "filtered-lists";
     /** The tag cloud. */
     public static final String TAGS = "tags";
@@ -23,6 +23,15 @@ public final class Scopes {
     static final int STRIPES = 1024;
 
     private Scopes() {
+    }
+
+    /**
+     * The pages and the count of the list of one tag's articles (the tag alone): stale only when
+     * an article with the tag is created, edited, deleted or favourited, so a create leaves the
+     * pages of the other tags cached (they were most of the writer's cache fills).
+     */
+    public static String tag(String name) {
+        return "tag:" + name;
     }
 
     /** One article's public view. */

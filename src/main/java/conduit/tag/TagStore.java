@@ -155,6 +155,20 @@ public final class TagStore {
         return filled;
     }
 
+    /**
+     * The names of these tags, on the caller's connection, without locking the tag rows (a tag's
+     * name never changes; locks on tag rows inside article transactions made creates deadlock).
+     */
+    public static List<String> namesOfIds(DbExecute exec, List<Long> tagIds) {
+        if (tagIds.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<DbRow> rows = exec.query("SELECT name FROM tags WHERE id IN (" + Sql.list("?", tagIds.size()) + ")",
+                tagIds.toArray())) {
+            return rows.map(r -> Rows.string(r, "name")).sorted().toList();
+        }
+    }
+
     /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */
     public static Map<Long, List<String>> namesOf(DbExecute exec, List<Long> articleIds) {
         List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The article counts kept by the writes (V9) equal what {@code COUNT(*)} finds after creates,
  * tag edits and deletes, on the stack's MariaDB and on the embedded H2; concurrent creates and
- * deletes with the same tags on MariaDB neither deadlock nor lose a count, even with a recount
+ * deletes with the same tags neither deadlock nor lose a count, on either, even with a recount
  * running meanwhile; and the recount of {@code backfill} corrects a count that drifted (as the
  * previous release's writes during an instance refresh make it drift).
  */
@@ -152,7 +152,16 @@ class ArticleCountsTest {
 
     @Test
     void concurrentCreatesDeletesAndARecountOnMariaDbLoseNoCountAndDoNotDeadlock() throws Exception {
-        Fixture f = onMariaDb();
+        concurrentCreatesDeletesAndARecount(onMariaDb());
+    }
+
+    @Test
+    void concurrentCreatesDeletesAndARecountOnTheEmbeddedH2LoseNoCount(@TempDir Path dir) throws Exception {
+        infra = Infrastructure.start(Settings.embedded(dir));
+        concurrentCreatesDeletesAndARecount(new Fixture(infra, "h2_concurrent"));
+    }
+
+    private static void concurrentCreatesDeletesAndARecount(Fixture f) throws Exception {
         String t = "conc" + System.nanoTime();
         List<String> shared = List.of(t + "a", t + "b", t + "c");
         f.tags.idsOf(shared);
