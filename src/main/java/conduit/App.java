@@ -281,7 +281,7 @@ public final class App implements AutoCloseable {
 
     /** What the previous release wrote without this one's columns is filled without holding up the start: a virtual thread, once. */
     private void backfillInBackground() {
-        Thread.ofVirtual().name("backfill").start(backfills::atStart);
+        Thread.ofVirtual().name("backfill").start(backfills::run);
     }
 
     private HealthCheckResponse instanceHealth() {

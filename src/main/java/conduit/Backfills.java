@@ -4,45 +4,34 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 import conduit.db.Database;
-import conduit.tag.ArticleCounts;
 import conduit.tag.TagStore;
 import conduit.user.IdentifierBackfill;
 import conduit.user.UserStore;
 
 /**
  * What an expand-only migration leaves for the app to fill: rows the previous release wrote
- * without a column it did not know (V5's username keys, V8's tag link dates), and the article
- * counts it did not keep (V9). Every instance fills the rows once in the background after it
- * starts; {@code java -jar conduit.jar backfill} fills them once more after an instance refresh,
- * when no instance of the previous release is left, and only then recounts the counts (a scan of
- * every article and tag link, needless at every start: the migration counted them, and this
- * release keeps them). Each is idempotent and safe on several instances at once, and one failing
- * does not stop the others.
+ * without a column it did not know (V5's username keys, V8's tag link dates). Every instance runs
+ * them once in the background after it starts; {@code java -jar conduit.jar backfill} runs them
+ * once more after an instance refresh, when no instance of the previous release is left. Each is
+ * idempotent and safe on several instances at once, and one failing does not stop the other.
  */
 final class Backfills {
     private static final Logger LOG = System.getLogger(Backfills.class.getName());
     private final IdentifierBackfill usernames;
     private final TagStore tags;
-    private final ArticleCounts counts;
 
-    Backfills(IdentifierBackfill usernames, TagStore tags, ArticleCounts counts) {
+    Backfills(IdentifierBackfill usernames, TagStore tags) {
         this.usernames = usernames;
         this.tags = tags;
-        this.counts = counts;
     }
 
     static Backfills of(Infrastructure infra) {
         Database db = infra.data().database();
-        return new Backfills(new IdentifierBackfill(new UserStore(db, infra.keys().emails())), new TagStore(db), new ArticleCounts(db));
+        return new Backfills(new IdentifierBackfill(new UserStore(db, infra.keys().emails())), new TagStore(db));
     }
 
-    /** At start: fills rows; reports in one log line. */
-    void atStart() {
-        run(false);
-    }
-
-    /** Runs each (the recount only when asked) and reports them in one log line; true if all finished. */
-    boolean run(boolean recount) {
+    /** Runs each and reports both in one log line; true if all finished. */
+    boolean run() {
         boolean ok = true;
         String keyed = "username keys: stopped";
         try {
@@ -60,17 +49,7 @@ final class Backfills {
             LOG.log(Level.WARNING, "tag link backfill stopped; it runs again at the next start or backfill", e);
             ok = false;
         }
-        String counted = "";
-        if (recount) {
-            counted = "; article counts: stopped";
-            try {
-                counted = "; " + counts.recount() + " article counts corrected";
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "article recount stopped; it runs again at the next backfill", e);
-                ok = false;
-            }
-        }
-        LOG.log(Level.INFO, "backfill: " + keyed + "; " + dated + counted);
+        LOG.log(Level.INFO, "backfill: " + keyed + "; " + dated);
         return ok;
     }
 }

@@ -48,8 +48,8 @@ public final class Main {
      * One-off operations with the same configuration as the server:
      * {@code reencrypt} re-encrypts every stored email under the current key (rotation) and
      * rewrites its blind index under the current normalisation; {@code backfill} gives every
-     * row written by an earlier release what a later one added (username keys, tag link dates)
-     * and recounts the article counts (run after an instance refresh, see {@link Backfills});
+     * row written by an earlier release what a later one added (username keys, tag link dates;
+     * run after an instance refresh, see {@link Backfills});
      * {@code verify} checks a database (a restored backup, say) without changing it.
      */
     private static int command(String[] args, Settings settings) {
@@ -60,7 +60,7 @@ public final class Main {
         }
         if (name.equals("backfill")) {
             try (Infrastructure infra = Infrastructure.start(settings)) {
-                return Backfills.of(infra).run(true) ? 0 : 1;
+                return Backfills.of(infra).run() ? 0 : 1;
             }
         }
         if (!name.equals("reencrypt")) {

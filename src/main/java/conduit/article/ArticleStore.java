@@ -11,7 +11,6 @@ import conduit.db.Database;
 import conduit.db.Rows;
 import conduit.profile.Profile;
 import conduit.profile.ProfileStore;
-import conduit.tag.ArticleCounts;
 import conduit.tag.TagStore;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -40,12 +39,10 @@ public final class ArticleStore {
 
     private final Database db;
     private final TagStore tags;
-    private final ArticleCounts counts;
 
     public ArticleStore(Database db, TagStore tags) {
         this.db = db;
         this.tags = tags;
-        this.counts = new ArticleCounts(db);
     }
 
     public Optional<Article> bySlug(DbExecute exec, String slug, long viewerId) {
@@ -65,22 +62,19 @@ public final class ArticleStore {
         return db.write(exec -> bySlug(exec, slug, viewerId));
     }
 
-    /**
-     * How many articles match the filter. All articles and a tag alone, the counts that grow with
-     * the tables and that every create changes, are kept by the writes ({@link ArticleCounts});
-     * the others (an author's, a user's favourites, a feed, combinations) count their index range.
-     */
     public long count(ArticleFilter filter, long viewerId) {
-        if (filter.equals(ArticleFilter.ALL)) {
-            return counts.all();
-        }
-        if (tagOnly(filter)) {
-            return counts.ofTag(filter.tag());
-        }
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
-        where(sql, filter, false);
         Object[] params = params(filter, viewerId).toArray();
-        return db.read(exec -> countOf(exec, sql.toString(), params));
+        String statement;
+        if (tagOnly(filter)) {
+            // A tag's articles are its article_tags rows (one per article, deleted with it): an index
+            // range, without the join to articles that the general form below makes.
+            statement = "SELECT COUNT(*) AS n FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?";
+        } else {
+            StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS n FROM articles a");
+            where(sql, filter, false);
+            statement = sql.toString();
+        }
+        return db.read(exec -> countOf(exec, statement, params));
     }
 
     /** A list by tag alone: its pages and count come from the tag's links, without the articles table. */
@@ -280,7 +274,6 @@ public final class ArticleStore {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(slug, title, description, body, authorId, now, now, requestKey));
             tags.link(tx, id, now, tagIds);
-            ArticleCounts.created(tx, id, tagIds); // last: see ArticleCounts on locks
             Profile author = tx.get("SELECT username, bio, image FROM users WHERE id = ?", authorId)
                     .map(r -> ProfileStore.profile(r, false))
                     .orElseThrow();
@@ -298,12 +291,11 @@ public final class ArticleStore {
             tx.update("""
                             UPDATE articles SET slug = ?, title = ?, description = ?, body = COALESCE(?, body), updated_at = ?
                             WHERE id = ?""", slug, title, description, body, updatedAt, id);
-            List<Long> before = tagIdsOf(tx, id);
+            List<String> before = TagStore.namesOf(tx, List.of(id)).getOrDefault(id, List.of());
             if (tagIds != null) {
                 tags.replaceLinks(tx, id, tagIds);
-                ArticleCounts.retagged(tx, id, before, tagIds);
             }
-            return TagStore.namesOfIds(tx, before);
+            return before;
         });
     }
 
@@ -320,19 +312,14 @@ public final class ArticleStore {
      */
     public List<String> delete(long id) {
         return db.inTransaction(tx -> {
-            List<Long> tagIds = tagIdsOf(tx, id);
-            if (tx.delete("DELETE FROM articles WHERE id = ?", id) == 1) {
-                ArticleCounts.deleted(tx, id, tagIds);
+            // The row first: an edit of its tags running meanwhile commits before the tags are read.
+            try (Stream<DbRow> locked = tx.query("SELECT id FROM articles WHERE id = ? FOR UPDATE", id)) {
+                locked.forEach(r -> { });
             }
-            return TagStore.namesOfIds(tx, tagIds);
+            List<String> before = TagStore.namesOf(tx, List.of(id)).getOrDefault(id, List.of());
+            tx.delete("DELETE FROM articles WHERE id = ?", id);
+            return before;
         });
-    }
-
-    /** The article's tag ids, locked until the transaction ends: a concurrent edit or delete waits, and then sees this one's. */
-    private static List<Long> tagIdsOf(DbExecute tx, long articleId) {
-        try (Stream<DbRow> rows = tx.query("SELECT tag_id FROM article_tags WHERE article_id = ? FOR UPDATE", articleId)) {
-            return rows.map(r -> Rows.longValue(r, "tag_id")).toList();
-        }
     }
 
     private static Article article(DbRow r, String body, List<String> tags) {

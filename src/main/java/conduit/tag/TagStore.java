@@ -95,10 +95,6 @@ public final class TagStore {
             found.computeIfAbsent(tag, t -> db.write(exec -> exec.get("SELECT id FROM tags WHERE name = ?", t)
                     .map(r -> Rows.longValue(r, "id")).orElseThrow()));
         }
-        db.write(exec -> {
-            ArticleCounts.ensureRows(exec, found.values());
-            return null;
-        });
         return found;
     }
 
@@ -153,20 +149,6 @@ public final class TagStore {
                     WHERE tag_id = ? AND article_created_at IS NULL""", tagId));
         }
         return filled;
-    }
-
-    /**
-     * The names of these tags, on the caller's connection, without locking the tag rows (a tag's
-     * name never changes; locks on tag rows inside article transactions made creates deadlock).
-     */
-    public static List<String> namesOfIds(DbExecute exec, List<Long> tagIds) {
-        if (tagIds.isEmpty()) {
-            return List.of();
-        }
-        try (Stream<DbRow> rows = exec.query("SELECT name FROM tags WHERE id IN (" + Sql.list("?", tagIds.size()) + ")",
-                tagIds.toArray())) {
-            return rows.map(r -> Rows.string(r, "name")).sorted().toList();
-        }
     }
 
     /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */

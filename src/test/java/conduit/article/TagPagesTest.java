@@ -73,9 +73,12 @@ class TagPagesTest {
         assertEquals(5, articles.count(new ArticleFilter(null, tag, null, false), 0));
 
         long oldest = articles.bySlugFresh(slugs.get(0), 0).orElseThrow().id();
-        articles.update(oldest, slugs.get(0), "t", "d", null, 9_000, tags.idsOf(List.of(tag, tag + "-more")));
+        assertEquals(List.of(tag), articles.update(oldest, slugs.get(0), "t", "d", null, 9_000, tags.idsOf(List.of(tag, tag + "-more"))),
+                "the tags it had: their pages showed it");
         assertEquals(newestFirst, page(tag, 10, 0), "an edit moves updatedAt, not the article's place");
         assertEquals(List.of(slugs.get(0)), page(tag + "-more", 10, 0));
+        assertEquals(List.of(tag, tag + "-more"), articles.delete(oldest), "the tags it had when deleted");
+        assertEquals(List.of(), page(tag + "-more", 10, 0));
     }
 
     @Test
