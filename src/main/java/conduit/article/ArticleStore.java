@@ -313,9 +313,7 @@ public final class ArticleStore {
     public List<String> delete(long id) {
         return db.inTransaction(tx -> {
             // The row first: an edit of its tags running meanwhile commits before the tags are read.
-            try (Stream<DbRow> locked = tx.query("SELECT id FROM articles WHERE id = ? FOR UPDATE", id)) {
-                locked.forEach(r -> { });
-            }
+            tx.get("SELECT id FROM articles WHERE id = ? FOR UPDATE", id);
             List<String> before = TagStore.namesOf(tx, List.of(id)).getOrDefault(id, List.of());
             tx.delete("DELETE FROM articles WHERE id = ?", id);
             return before;

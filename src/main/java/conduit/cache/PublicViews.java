@@ -149,12 +149,16 @@ public final class PublicViews implements WriteEvents {
 
     @Override
     public void articleEdited(String slug, Collection<String> tags) {
-        cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
-                Scopes.comments(slug)));
+        articleChanged(slug, tags);
     }
 
     @Override
     public void articleDeleted(String slug, Collection<String> tags) {
+        articleChanged(slug, tags);
+    }
+
+    /** An edit and a delete make the same views stale: the article, its comments, every list but other tags' pages. */
+    private void articleChanged(String slug, Collection<String> tags) {
         cache.invalidate(withTags(tags, Scopes.LISTS, Scopes.FILTERED_LISTS, Scopes.TAGS, Scopes.COUNTS, Scopes.article(slug),
                 Scopes.comments(slug)));
     }
