@@ -49,7 +49,7 @@ public final class ArticleStore {
         Optional<DbRow> row = exec.get(BY_SLUG, viewerId, viewerId, slug);
         return row.map(r -> {
             long id = Rows.longValue(r, "id");
-            return article(r, Rows.string(r, "body"), TagStore.namesOf(exec, List.of(id)).getOrDefault(id, List.of()));
+            return article(r, Rows.string(r, "body"), TagStore.namesOf(exec, id));
         });
     }
 
@@ -291,7 +291,7 @@ public final class ArticleStore {
             tx.update("""
                             UPDATE articles SET slug = ?, title = ?, description = ?, body = COALESCE(?, body), updated_at = ?
                             WHERE id = ?""", slug, title, description, body, updatedAt, id);
-            List<String> before = TagStore.namesOf(tx, List.of(id)).getOrDefault(id, List.of());
+            List<String> before = TagStore.namesOf(tx, id);
             if (tagIds != null) {
                 tags.replaceLinks(tx, id, tagIds);
             }
@@ -314,7 +314,7 @@ public final class ArticleStore {
         return db.inTransaction(tx -> {
             // The row first: an edit of its tags running meanwhile commits before the tags are read.
             tx.get("SELECT id FROM articles WHERE id = ? FOR UPDATE", id);
-            List<String> before = TagStore.namesOf(tx, List.of(id)).getOrDefault(id, List.of());
+            List<String> before = TagStore.namesOf(tx, id);
             tx.delete("DELETE FROM articles WHERE id = ?", id);
             return before;
         });

@@ -151,6 +151,11 @@ public final class TagStore {
         return filled;
     }
 
+    /** One article's tag names, alphabetical (none for an article without tags), on the caller's connection. */
+    public static List<String> namesOf(DbExecute exec, long articleId) {
+        return namesOf(exec, List.of(articleId)).getOrDefault(articleId, List.of());
+    }
+
     /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */
     public static Map<Long, List<String>> namesOf(DbExecute exec, List<Long> articleIds) {
         List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
