@@ -378,6 +378,7 @@ public record Settings(String host, int port, int observePort, Path dataDir, DbS
         }
         DbSettings defaults = db.build();
         return db.writerPoolSize(env.integer("DB_WRITER_POOL_SIZE", defaults.writerPoolSize()))
+                .transactionPoolSize(env.integer("DB_WRITER_TX_POOL_SIZE", defaults.transactionPoolSize()))
                 .readerPoolSize(env.integer("DB_READER_POOL_SIZE", defaults.readerPoolSize()))
                 // DB_CONNECT_TIMEOUT_MS is this setting's earlier name (it never bounded the login).
                 .poolWait(env.millis("DB_POOL_WAIT_MS", env.millis("DB_CONNECT_TIMEOUT_MS", defaults.poolWait())))

@@ -29,10 +29,12 @@ class SettingsTest {
     @Test
     void mysqlModeReadsEveryDatabaseSettingByName() {
         Settings s = Settings.fromEnvironment(Map.of("DB_WRITER_URL", "jdbc:mysql://w/conduit", "DB_READER_URL",
-                "jdbc:mysql://r/conduit", "DB_USERNAME", "app", "DB_READER_POOL_SIZE", "3", "DB_MAX_REPLICA_LAG_MS", "750"));
+                "jdbc:mysql://r/conduit", "DB_USERNAME", "app", "DB_READER_POOL_SIZE", "3", "DB_MAX_REPLICA_LAG_MS", "750",
+                "DB_WRITER_TX_POOL_SIZE", "6"));
         assertEquals("jdbc:mysql://r/conduit", s.db().readerUrl());
         assertEquals(3, s.db().readerPoolSize());
         assertEquals(10, s.db().writerPoolSize(), "unset: the default");
+        assertEquals(6, s.db().transactionPoolSize());
         assertEquals(Duration.ofMillis(750), s.db().maxReplicaLag());
         assertTrue(s.db().splitReads());
     }
@@ -57,6 +59,8 @@ class SettingsTest {
         assertMessage("DB_USERNAME must be set", Map.of("DB_WRITER_URL", "jdbc:mysql://w/c"));
         assertMessage("DB_WRITER_POOL_SIZE must be >= 1", Map.of("DB_WRITER_URL", "jdbc:mysql://w/c", "DB_USERNAME", "u",
                 "DB_WRITER_POOL_SIZE", "0"));
+        assertMessage("DB_WRITER_TX_POOL_SIZE must be >= 1", Map.of("DB_WRITER_URL", "jdbc:mysql://w/c", "DB_USERNAME", "u",
+                "DB_WRITER_TX_POOL_SIZE", "0"));
         assertMessage("REDIS_URL must start with redis://", Map.of("REDIS_URL", "http://cache:6379"));
         assertMessage("REDIS_TIMEOUT_MS must be > 0", Map.of("REDIS_URL", "redis://cache:6379", "REDIS_TIMEOUT_MS", "0"));
         assertMessage("REDIS_CLUSTER must be true or false", Map.of("REDIS_URL", "redis://c:1", "REDIS_CLUSTER", "maybe"));

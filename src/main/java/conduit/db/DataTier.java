@@ -21,15 +21,17 @@ import io.helidon.metrics.api.Metrics;
  */
 public final class DataTier implements AutoCloseable {
     private final HikariConnectionPool writerPool;
+    private final HikariConnectionPool transactionPool;
     private final HikariConnectionPool readerPool;
     private final ReplicaMonitor replica;
     private final TierBreaker writerBreaker;
     private final TierBreaker readerBreaker;
     private final Database database;
 
-    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool readerPool, ReplicaMonitor replica,
-                     TierBreaker writerBreaker, TierBreaker readerBreaker, Database database) {
+    private DataTier(HikariConnectionPool writerPool, HikariConnectionPool transactionPool, HikariConnectionPool readerPool,
+                     ReplicaMonitor replica, TierBreaker writerBreaker, TierBreaker readerBreaker, Database database) {
         this.writerPool = writerPool;
+        this.transactionPool = transactionPool;
         this.readerPool = readerPool;
         this.replica = replica;
         this.writerBreaker = writerBreaker;
@@ -53,24 +55,32 @@ public final class DataTier implements AutoCloseable {
         Migrations.run(new RotatingCredentialsDataSource(settings.writerUrl(),
                 settings.migrationDriverProperties(settings.writerUrl()), migrationLogin), settings.dbType());
         TierBreaker writerBreaker = breaker("database-writer", settings);
-        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), false, appLogin);
+        HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), Use.WRITES, appLogin);
         keepIdleOnlyWhileClosed(writerBreaker, writer, settings.writerPoolSize());
+        HikariConnectionPool transactions = null;
         HikariConnectionPool reader = null;
         try {
+            transactions = pool("writer-tx", settings.writerUrl(), settings, settings.transactionPoolSize(), Use.TRANSACTIONS, appLogin);
+            keepIdleOnlyWhileClosed(writerBreaker, transactions, settings.transactionPoolSize());
             DbClient writerClient = client(writer);
+            DbClient transactionClient = client(transactions);
             if (!settings.splitReads()) {
-                return new DataTier(writer, null, null, writerBreaker, null, new Database(writerClient, writerBreaker));
+                return new DataTier(writer, transactions, null, null, writerBreaker, null,
+                        new Database(writerClient, transactionClient, writerBreaker));
             }
             TierBreaker readerBreaker = breaker("database-reader", settings);
-            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), true, appLogin);
+            reader = pool("reader", settings.readerUrl(), settings, settings.readerPoolSize(), Use.READS, appLogin);
             keepIdleOnlyWhileClosed(readerBreaker, reader, settings.readerPoolSize());
             DbClient readerClient = client(reader);
             ReplicaMonitor replica = new ReplicaMonitor(writerClient, readerClient, readerBreaker,
                     settings.replicaCheck().toMillis(), settings.maxReplicaLag().toMillis(), settings.fillFence().toMillis());
-            return new DataTier(writer, reader, replica, writerBreaker, readerBreaker,
-                    new Database(writerClient, readerClient, replica, writerBreaker, readerBreaker));
+            return new DataTier(writer, transactions, reader, replica, writerBreaker, readerBreaker,
+                    new Database(writerClient, transactionClient, readerClient, replica, writerBreaker, readerBreaker));
         } catch (RuntimeException e) {
             writer.close();
+            if (transactions != null) {
+                transactions.close();
+            }
             if (reader != null) {
                 reader.close();
             }
@@ -97,8 +107,19 @@ public final class DataTier implements AutoCloseable {
         return new TierBreaker(tier, SqlErrors::tierDown, settings.statementTimeout().multipliedBy(2).dividedBy(3));
     }
 
-    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, boolean reader,
+    /**
+     * What a pool's connections are for. Writes and transactions get pools of their own because
+     * each keeps its connections in the autocommit mode it needs: DbClient switches a connection
+     * to autocommit for every single statement and out of it for every transaction statement,
+     * and the pool switches it back when it is returned. On one shared pool each transaction
+     * paid two extra round trips for that ({@code SET autocommit=0} before it, {@code =1} after);
+     * here the driver sees the mode is already right (useLocalSessionState) and sends nothing.
+     */
+    private enum Use { WRITES, TRANSACTIONS, READS }
+
+    private static HikariConnectionPool pool(String name, String url, DbSettings settings, int size, Use use,
                                              Logins login) {
+        boolean reader = use == Use.READS;
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         // New connections log in with the login's current password; an authentication failure
@@ -111,6 +132,7 @@ public final class DataTier implements AutoCloseable {
         config.setConnectionTimeout(settings.poolWait().toMillis());
         config.setValidationTimeout(Math.max(250, Math.min(1000, settings.poolWait().toMillis() / 2)));
         config.setReadOnly(reader);
+        config.setAutoCommit(use != Use.TRANSACTIONS);
         // Writer: fail start-up when it is unreachable, rather than serve 503s. Reader: start
         // anyway; reads use the writer until the reader answers.
         config.setInitializationFailTimeout(reader ? -1 : settings.loginTimeout().toMillis() + settings.poolWait().toMillis());
@@ -182,6 +204,7 @@ public final class DataTier implements AutoCloseable {
         if (readerPool != null) {
             readerPool.close();
         }
+        transactionPool.close();
         writerPool.close();
     }
 }

@@ -22,20 +22,27 @@ import io.helidon.dbclient.DbTransaction;
 public final class Database {
     private static final long CLOCK_MARGIN_MILLIS = 100;
     private final DbClient writer;
+    private final DbClient transactions;
     private final DbClient reader;
     private final ReplicaMonitor replica;
     private final TierBreaker writerBreaker;
     private final TierBreaker readerBreaker;
     private final DbMetrics metrics;
 
-    /** One database for reads and writes (embedded mode). */
-    public Database(DbClient single, TierBreaker breaker) {
-        this(single, single, null, breaker, breaker);
+    /**
+     * One database for reads and writes (embedded mode).
+     *
+     * @param transactions the same database through a pool whose connections stay out of autocommit (see {@link DataTier})
+     */
+    public Database(DbClient single, DbClient transactions, TierBreaker breaker) {
+        this(single, transactions, single, null, breaker, breaker);
     }
 
-    /** A writer and a reader, with the monitor that decides when the reader may be used. */
-    public Database(DbClient writer, DbClient reader, ReplicaMonitor replica, TierBreaker writerBreaker, TierBreaker readerBreaker) {
+    /** A writer (for single statements, and for transactions) and a reader, with the monitor that decides when the reader may be used. */
+    public Database(DbClient writer, DbClient transactions, DbClient reader, ReplicaMonitor replica,
+                    TierBreaker writerBreaker, TierBreaker readerBreaker) {
         this.writer = writer;
+        this.transactions = transactions;
         this.reader = reader;
         this.replica = replica;
         this.writerBreaker = writerBreaker;
@@ -181,7 +188,7 @@ public final class Database {
     }
 
     private <T> T once(Function<DbTransaction, T> work) {
-        DbTransaction tx = writer.transaction();
+        DbTransaction tx = transactions.transaction();
         T result;
         try {
             result = work.apply(tx);

@@ -9,6 +9,8 @@ import java.util.Properties;
  * Where the data lives. Embedded mode: one H2 file (MySQL mode) under the data directory, used as
  * both writer and reader. MySQL mode: an Aurora-style writer endpoint and reader endpoint.
  *
+ * @param transactionPoolSize connections to the writer for transactions ({@code DB_WRITER_TX_POOL_SIZE}):
+ *                       a pool of their own next to the writer's {@code writerPoolSize} (see {@link DataTier})
  * @param poolWait       how long a request waits for a pooled connection ({@code DB_POOL_WAIT_MS})
  * @param loginTimeout   TCP connect and login to the database ({@code DB_LOGIN_TIMEOUT_MS})
  * @param statementTimeout how long a statement may wait for the database's answer before its
@@ -27,6 +29,7 @@ public record DbSettings(String writerUrl,
                          String username,
                          String password,
                          int writerPoolSize,
+                         int transactionPoolSize,
                          int readerPoolSize,
                          Duration poolWait,
                          Duration loginTimeout,
@@ -41,6 +44,7 @@ public record DbSettings(String writerUrl,
     public DbSettings {
         require(writerUrl != null && !writerUrl.isBlank(), "DB_WRITER_URL must not be blank");
         require(writerPoolSize >= 1, "DB_WRITER_POOL_SIZE must be >= 1, got " + writerPoolSize);
+        require(transactionPoolSize >= 1, "DB_WRITER_TX_POOL_SIZE must be >= 1, got " + transactionPoolSize);
         require(readerPoolSize >= 0, "DB_READER_POOL_SIZE must be >= 0, got " + readerPoolSize);
         require(poolWait != null && poolWait.toMillis() >= 250, "DB_POOL_WAIT_MS must be >= 250 (HikariCP's minimum)");
         require(positive(loginTimeout), "DB_LOGIN_TIMEOUT_MS must be > 0");
@@ -62,7 +66,7 @@ public record DbSettings(String writerUrl,
     }
 
     /**
-     * MySQL-mode defaults: pools of 10; 500 ms pool wait, 1 s login, 1.5 s per statement (a
+     * MySQL-mode defaults: pools of 10 (2 more to the writer for transactions); 500 ms pool wait, 1 s login, 1.5 s per statement (a
      * request's worst case stays under 2.5 s, see the README); 5 s read-your-writes, 2 s lag bound.
      */
     public static Builder builder() {
@@ -71,7 +75,7 @@ public record DbSettings(String writerUrl,
 
     public Builder toBuilder() {
         return new Builder().writerUrl(writerUrl).readerUrl(readerUrl).credentials(username, password)
-                .writerPoolSize(writerPoolSize).readerPoolSize(readerPoolSize).poolWait(poolWait)
+                .writerPoolSize(writerPoolSize).transactionPoolSize(transactionPoolSize).readerPoolSize(readerPoolSize).poolWait(poolWait)
                 .loginTimeout(loginTimeout).statementTimeout(statementTimeout)
                 .migrationCredentials(migrationUsername, migrationPassword)
                 .readYourWrites(readYourWrites).maxReplicaLag(maxReplicaLag).replicaCheck(replicaCheck).fillFence(fillFence);
@@ -151,6 +155,7 @@ public record DbSettings(String writerUrl,
         private String username;
         private String password;
         private int writerPoolSize = 10;
+        private int transactionPoolSize = 2;
         private int readerPoolSize = 10;
         private Duration poolWait = Duration.ofMillis(500);
         private Duration loginTimeout = Duration.ofSeconds(1);
@@ -181,6 +186,11 @@ public record DbSettings(String writerUrl,
 
         public Builder writerPoolSize(int value) {
             writerPoolSize = value;
+            return this;
+        }
+
+        public Builder transactionPoolSize(int value) {
+            transactionPoolSize = value;
             return this;
         }
 
@@ -232,7 +242,7 @@ public record DbSettings(String writerUrl,
         }
 
         public DbSettings build() {
-            return new DbSettings(writerUrl, readerUrl, username, password, writerPoolSize, readerPoolSize,
+            return new DbSettings(writerUrl, readerUrl, username, password, writerPoolSize, transactionPoolSize, readerPoolSize,
                     poolWait, loginTimeout, statementTimeout, migrationUsername, migrationPassword,
                     readYourWrites, maxReplicaLag, replicaCheck, fillFence);
         }
