@@ -56,7 +56,7 @@ public final class Database {
      * writer's breaker.
      */
     public <T> T write(Function<DbExecute, T> work) {
-        return writerBreaker.call(() -> work.apply(writer.execute()));
+        return writerBreaker.call(() -> work.apply(new NamedStatements(writer.execute())));
     }
 
     /**
@@ -79,7 +79,7 @@ public final class Database {
             }
         }
         try {
-            T result = readerBreaker.call(() -> query.apply(reader.execute()));
+            T result = readerBreaker.call(() -> query.apply(new NamedStatements(reader.execute())));
             metrics.read(true);
             return result;
         } catch (TierBreaker.Unavailable e) {
@@ -128,13 +128,13 @@ public final class Database {
 
     private <T> T degraded(Function<DbExecute, T> query) {
         degradedTarget();
-        T result = readerBreaker.call(() -> query.apply(reader.execute()));
+        T result = readerBreaker.call(() -> query.apply(new NamedStatements(reader.execute())));
         metrics.read(true);
         return result;
     }
 
     private <T> T onWriter(Function<DbExecute, T> query) {
-        T result = writerBreaker.call(() -> query.apply(writer.execute()));
+        T result = writerBreaker.call(() -> query.apply(new NamedStatements(writer.execute())));
         metrics.read(false);
         return result;
     }
@@ -188,7 +188,7 @@ public final class Database {
     }
 
     private <T> T once(Function<DbTransaction, T> work) {
-        DbTransaction tx = transactions.transaction();
+        DbTransaction tx = new NamedStatements.Transaction(transactions.transaction());
         T result;
         try {
             result = work.apply(tx);
