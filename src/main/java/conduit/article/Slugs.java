@@ -43,10 +43,18 @@ public final class Slugs {
         return end == 0 ? "article" : out.substring(0, end);
     }
 
-    private static String suffix() {
+    /**
+     * 8 base-36 characters from one draw of 64 random bits (41 are used; the bias of taking
+     * remainders of 2^64 is below 1e-7). One draw, not one per character: each call to the
+     * system's SecureRandom takes a global lock and reads /dev/urandom, and eight of them were
+     * 1.6 % of an article create's CPU (docs/BENCHMARKS.md, "Twelfth pass").
+     */
+    static String suffix() {
+        long bits = RANDOM.nextLong();
         char[] chars = new char[8];
         for (int i = 0; i < chars.length; i++) {
-            chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            chars[i] = ALPHABET[(int) Long.remainderUnsigned(bits, ALPHABET.length)];
+            bits = Long.divideUnsigned(bits, ALPHABET.length);
         }
         return new String(chars);
     }
