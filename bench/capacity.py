@@ -57,7 +57,7 @@ MAX_SHARDS = 500  # cluster mode enabled
 # DB_READER_POOL_SIZE defaults; infra/conduit.yaml's alarm says the same), and this many more
 # to the writer for transactions (DB_WRITER_TX_POOL_SIZE).
 POOL_SIZE = 10
-TX_POOL_SIZE = 2
+TX_POOL_SIZE = 4
 
 # Application Load Balancer: an hour, and a Load Balancer Capacity Unit hour, which is the
 # largest of: 25 new connections/s, 3,000 active connections/min, 1 GB processed/h (for EC2

@@ -66,7 +66,7 @@ public record DbSettings(String writerUrl,
     }
 
     /**
-     * MySQL-mode defaults: pools of 10 (2 more to the writer for transactions); 500 ms pool wait, 1 s login, 1.5 s per statement (a
+     * MySQL-mode defaults: pools of 10 (4 more to the writer for transactions); 500 ms pool wait, 1 s login, 1.5 s per statement (a
      * request's worst case stays under 2.5 s, see the README); 5 s read-your-writes, 2 s lag bound.
      */
     public static Builder builder() {
@@ -155,7 +155,7 @@ public record DbSettings(String writerUrl,
         private String username;
         private String password;
         private int writerPoolSize = 10;
-        private int transactionPoolSize = 2;
+        private int transactionPoolSize = 4;
         private int readerPoolSize = 10;
         private Duration poolWait = Duration.ofMillis(500);
         private Duration loginTimeout = Duration.ofSeconds(1);
