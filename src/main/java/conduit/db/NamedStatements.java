@@ -18,10 +18,11 @@ import io.helidon.dbclient.DbTransaction;
  * given), so any unique name does.
  *
  * <p>Bounded: texts built at run time (IN lists of different lengths) could be many, so past
- * {@link #MAX_NAMES} texts a new one is left to DbClient's own naming.
+ * {@link #MAX_NAMES} texts a new one shares the label {@link #OVERFLOW} instead of getting its own.
  */
 class NamedStatements implements DbExecute {
     static final int MAX_NAMES = 1024;
+    static final String OVERFLOW = "conduit-unnamed";
     private static final ConcurrentHashMap<String, String> NAMES = new ConcurrentHashMap<>();
     private static final AtomicLong LAST = new AtomicLong();
 
@@ -31,49 +32,43 @@ class NamedStatements implements DbExecute {
         this.delegate = delegate;
     }
 
-    /** The statement name of this SQL text; null once {@link #MAX_NAMES} texts are named. */
+    /** The statement name of this SQL text; {@link #OVERFLOW} once {@link #MAX_NAMES} texts are named. */
     static String nameOf(String sql) {
         String name = NAMES.get(sql);
-        if (name == null && NAMES.size() < MAX_NAMES) {
-            name = NAMES.computeIfAbsent(sql, text -> "conduit-" + LAST.incrementAndGet());
+        if (name != null) {
+            return name;
         }
-        return name;
+        return NAMES.size() < MAX_NAMES ? NAMES.computeIfAbsent(sql, text -> "conduit-" + LAST.incrementAndGet()) : OVERFLOW;
     }
 
     @Override
     public DbStatementQuery createQuery(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createQuery(statement) : delegate.createNamedQuery(name, statement);
+        return delegate.createNamedQuery(nameOf(statement), statement);
     }
 
     @Override
     public DbStatementGet createGet(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createGet(statement) : delegate.createNamedGet(name, statement);
+        return delegate.createNamedGet(nameOf(statement), statement);
     }
 
     @Override
     public DbStatementDml createInsert(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createInsert(statement) : delegate.createNamedInsert(name, statement);
+        return delegate.createNamedInsert(nameOf(statement), statement);
     }
 
     @Override
     public DbStatementDml createUpdate(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createUpdate(statement) : delegate.createNamedUpdate(name, statement);
+        return delegate.createNamedUpdate(nameOf(statement), statement);
     }
 
     @Override
     public DbStatementDml createDelete(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createDelete(statement) : delegate.createNamedDelete(name, statement);
+        return delegate.createNamedDelete(nameOf(statement), statement);
     }
 
     @Override
     public DbStatementDml createDmlStatement(String statement) {
-        String name = nameOf(statement);
-        return name == null ? delegate.createDmlStatement(statement) : delegate.createNamedDmlStatement(name, statement);
+        return delegate.createNamedDmlStatement(nameOf(statement), statement);
     }
 
     // Everything else as the delegate does it.
