@@ -58,6 +58,7 @@ MAX_SHARDS = 500  # cluster mode enabled
 # to the writer for transactions (DB_WRITER_TX_POOL_SIZE).
 POOL_SIZE = 10
 TX_POOL_SIZE = 4
+WRITER_CONNECTIONS = POOL_SIZE + TX_POOL_SIZE  # per app instance
 
 # Application Load Balancer: an hour, and a Load Balancer Capacity Unit hour, which is the
 # largest of: 25 new connections/s, 3,000 active connections/min, 1 GB processed/h (for EC2
@@ -127,10 +128,10 @@ def size(m, rate):
         limits.append(f"Aurora readers: {readers} needed, {MAX_READERS} per cluster")
     # Connections: every app instance's writer pool goes to the writer; the reader pools spread
     # over the readers through the reader endpoint.
-    w_conns = apps * (POOL_SIZE + TX_POOL_SIZE)
+    w_conns = apps * WRITER_CONNECTIONS
     r_conns = math.ceil(apps * POOL_SIZE / readers)
     if w_conns > writer["max_connections"]:
-        limits.append(f"writer connections: {w_conns:,} from {apps} instances × {POOL_SIZE + TX_POOL_SIZE} > "
+        limits.append(f"writer connections: {w_conns:,} from {apps} instances × {WRITER_CONNECTIONS} > "
                       f"max_connections {writer['max_connections']:,} of {writer['type']} (RDS Proxy or smaller pools)")
     if r_conns > writer["max_connections"]:
         limits.append(f"reader connections: {r_conns:,} per reader > {writer['max_connections']:,}")
@@ -181,8 +182,8 @@ def ceilings(m):
     if m["reader_ms"]:
         out[f"{MAX_READERS} Aurora readers ({big['type']})"] = MAX_READERS * big["vcpu"] * UTILISATION / m["reader_ms"] * 1000
     if m["app_ms"]:
-        instances = big["max_connections"] // (POOL_SIZE + TX_POOL_SIZE)
-        out[f"writer max_connections ({big['max_connections']:,}: {instances} instances × {POOL_SIZE + TX_POOL_SIZE}, no RDS Proxy)"] = \
+        instances = big["max_connections"] // WRITER_CONNECTIONS
+        out[f"writer max_connections ({big['max_connections']:,}: {instances} instances × {WRITER_CONNECTIONS}, no RDS Proxy)"] = \
             instances * APP["vcpu"] * UTILISATION / m["app_ms"] * 1000
     if m["redis_ms"]:
         out[f"{MAX_SHARDS} Redis shards"] = MAX_SHARDS * REDIS["command_cores"] * UTILISATION / m["redis_ms"] * 1000
