@@ -105,9 +105,11 @@ public record DbSettings(String writerUrl,
             "prepStmtCacheSize", "256",
             "prepStmtCacheSqlLimit", "4096",
             // Trust the driver's own record of autocommit, isolation and read-only (the pool and
-            // DbClient set them through JDBC, never with SQL) instead of re-sending them.
+            // DbClient set them through JDBC, never with SQL) instead of re-sending them. Not its
+            // record of whether a transaction is open (useLocalTransactionState): a transaction
+            // whose first statement fails (a duplicate key) is open on the server, holding that
+            // statement's locks, but the driver never saw it begin, and would skip the ROLLBACK.
             "useLocalSessionState", "true",
-            "useLocalTransactionState", "true",
             "cacheServerConfiguration", "true");
 
     /**

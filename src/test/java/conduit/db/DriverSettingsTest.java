@@ -60,6 +60,32 @@ class DriverSettingsTest {
         }
     }
 
+    /**
+     * A transaction whose one statement fails (a duplicate key) is open on the server, holding
+     * that statement's share lock on the existing row. With useLocalTransactionState the driver,
+     * which never saw it begin, skipped the ROLLBACK when the pool returned the connection, and
+     * the lock stayed with the idle pooled connection: a delete of the row then waited out the
+     * statement bound and failed.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "DB_WRITER_URL", matches = ".+", disabledReason = "needs scripts/stack up db")
+    void aTransactionWhoseOnlyStatementFailedLeavesNoLockBehind() {
+        Settings fromEnv = Settings.fromEnvironment(System.getenv());
+        DbSettings single = DbSettings.builder().writerUrl(Stack.env("DB_WRITER_URL"))
+                .credentials(fromEnv.db().username(), fromEnv.db().password()).writerPoolSize(1).transactionPoolSize(1)
+                .readerPoolSize(0).build();
+        String name = "lock-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (DataTier tier = DataTier.start(single)) {
+            Database db = tier.database();
+            db.write(exec -> exec.insert("INSERT INTO tags (name) VALUES (?)", name));
+            RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> db.inTransaction(tx -> tx.insert("INSERT INTO tags (name) VALUES (?)", name)));
+            assertTrue(SqlErrors.is(failure, SqlErrors.Kind.DUPLICATE_KEY), failure.toString());
+            long deleted = db.write(exec -> exec.delete("DELETE FROM tags WHERE name = ?", name));
+            assertEquals(1, deleted, "the row the failed transaction touched is free at once");
+        }
+    }
+
     private static long serverCounter(Connection admin, String name) throws SQLException {
         try (Statement s = admin.createStatement();
              ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE '" + name + "'")) {
