@@ -1,5 +1,6 @@
 package conduit.db;
 
+import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -21,6 +22,14 @@ import io.helidon.dbclient.DbTransaction;
  */
 public final class Database {
     private static final long CLOCK_MARGIN_MILLIS = 100;
+    /** Runs of a transaction, or of a read on the writer, at most: the first and two more (see {@link #inTransaction}). */
+    static final int ATTEMPTS = 3;
+    /**
+     * A pooled connection that died with its server fails at its first use, within a millisecond.
+     * A connection lost after longer is a tier in trouble (a socket timeout, a cut): another run
+     * would spend the request's time bound (README, "Time bounds"), so it is not run again.
+     */
+    static final Duration RERUN_LOST_WITHIN = Duration.ofMillis(250);
     private final DbClient writer;
     private final DbClient transactions;
     private final DbClient reader;
@@ -133,8 +142,18 @@ public final class Database {
         return result;
     }
 
+    /**
+     * A read on the writer. A read changes nothing, so one whose connection was lost runs again
+     * (like a transaction, {@link #inTransaction}); on the reader a failure sends it to the writer instead.
+     */
     private <T> T onWriter(Function<DbExecute, T> query) {
-        T result = writerBreaker.call(() -> query.apply(new NamedStatements(writer.execute())));
+        T result = writerBreaker.call(() -> rerunning(() -> {
+            try {
+                return query.apply(new NamedStatements(writer.execute()));
+            } catch (RuntimeException e) {
+                throw SqlErrors.connectionLost(e) ? new Rerun(e, "connection") : e;
+            }
+        }));
         metrics.read(false);
         return result;
     }
@@ -172,18 +191,50 @@ public final class Database {
 
     /**
      * Runs the work in one writer transaction: committed when it returns, rolled back when it
-     * throws. A transaction the database chose as a deadlock victim is run again (at most 3 times
-     * in all): it was rolled back whole, so nothing of it happened.
+     * throws. It is run again (at most {@value #ATTEMPTS} times in all) when nothing of it can
+     * have happened: the database chose it as a deadlock victim and rolled it back whole, or its
+     * connection was lost before COMMIT was sent, which the server answers by rolling it back.
+     * Pooled connections die with their server (a failover, a restart, a network cut) and each
+     * fails at its first use: the next try gets another, or a new one. A connection lost during
+     * COMMIT is not run again: the transaction may have committed (a client's retry of a create
+     * finds it by its idempotency key).
+     *
+     * <p>The writer's breaker counts the outcome, not each try: a pool of dead connections,
+     * replaced one by one while the writer answers, must not open it (it would refuse every
+     * write until the next probe).
      */
     public <T> T inTransaction(Function<DbTransaction, T> work) {
+        return writerBreaker.call(() -> rerunning(() -> once(work)));
+    }
+
+    /**
+     * Runs the call again, {@value #ATTEMPTS} times in all at most, while it fails in a way that
+     * says nothing of it happened; after a lost connection, only within {@link #RERUN_LOST_WITHIN}
+     * of the first run's start.
+     */
+    private <T> T rerunning(Supplier<T> call) {
+        long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
-                return writerBreaker.call(() -> once(work));
-            } catch (RuntimeException e) {
-                if (attempt >= 3 || !SqlErrors.is(e, SqlErrors.Kind.DEADLOCK)) {
-                    throw e;
+                return call.get();
+            } catch (Rerun rerun) {
+                if (attempt >= ATTEMPTS || rerun.reason.equals("connection") && System.nanoTime() - start > RERUN_LOST_WITHIN.toNanos()) {
+                    throw rerun.failure;
                 }
+                metrics.rerun(rerun.reason);
             }
+        }
+    }
+
+    /** A failure after which the call may run again as if it never ran. */
+    private static final class Rerun extends RuntimeException {
+        private final RuntimeException failure;
+        private final String reason;
+
+        Rerun(RuntimeException failure, String reason) {
+            super(null, null, false, false);
+            this.failure = failure;
+            this.reason = reason;
         }
     }
 
@@ -192,17 +243,40 @@ public final class Database {
         T result;
         try {
             result = work.apply(tx);
-        } catch (RuntimeException | Error e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException rollbackFailure) {
-                // The connection is gone (the usual reason a rollback fails): the first failure
-                // says what happened, and lets the caller see a lost connection as such.
-                e.addSuppressed(rollbackFailure);
-            }
+        } catch (RuntimeException e) {
+            rollback(tx, e);
+            throw rerunnable(e, true);
+        } catch (Error e) {
+            rollback(tx, e);
             throw e;
         }
-        tx.commit();
+        try {
+            tx.commit();
+        } catch (RuntimeException e) {
+            throw rerunnable(e, false);
+        }
         return result;
+    }
+
+    private static void rollback(DbTransaction tx, Throwable failure) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException rollbackFailure) {
+            // The connection is gone (the usual reason a rollback fails): the first failure says
+            // what happened, and lets the caller see a lost connection as such.
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
+    /**
+     * The failure, or a {@link Rerun} of it when nothing of the transaction happened: a deadlock
+     * victim, or a connection lost before COMMIT was sent (a loss during COMMIT leaves the outcome
+     * unknown).
+     */
+    private static RuntimeException rerunnable(RuntimeException failure, boolean beforeCommit) {
+        if (SqlErrors.is(failure, SqlErrors.Kind.DEADLOCK)) {
+            return new Rerun(failure, "deadlock");
+        }
+        return beforeCommit && SqlErrors.connectionLost(failure) ? new Rerun(failure, "connection") : failure;
     }
 }

@@ -7,7 +7,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
 
-/** Where reads went, and why they left the reader. */
+/** Where reads went, why they left the reader, and which calls ran again. */
 final class DbMetrics {
     private final Counter readerReads;
     private final Counter writerReads;
@@ -19,6 +19,8 @@ final class DbMetrics {
     private final Counter fencePassed;
     private final Counter fenceLate;
     private final Timer fenceWait;
+    private final Counter rerunDeadlock;
+    private final Counter rerunConnection;
 
     DbMetrics(MeterRegistry registry) {
         readerReads = counter(registry, "db.reads", "pool", "reader");
@@ -30,6 +32,8 @@ final class DbMetrics {
         degraded = counter(registry, "db.reads.degraded", null, null);
         fencePassed = counter(registry, "db.fill.fences", "result", "passed");
         fenceLate = counter(registry, "db.fill.fences", "result", "late");
+        rerunDeadlock = counter(registry, "db.reruns", "reason", "deadlock");
+        rerunConnection = counter(registry, "db.reruns", "reason", "connection");
         fenceWait = registry.getOrCreate(Timer.builder("db.fill.fence.wait").buckets(Duration.ofMillis(1), Duration.ofMillis(2),
                 Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100)));
     }
@@ -72,5 +76,14 @@ final class DbMetrics {
     void fence(boolean passed, long nanos) {
         (passed ? fencePassed : fenceLate).increment();
         fenceWait.record(Duration.ofNanos(nanos));
+    }
+
+    /** A transaction or a read on the writer failed so that nothing of it happened, and may run again: a deadlock victim, or a lost connection. */
+    void rerun(String reason) {
+        switch (reason) {
+            case "deadlock" -> rerunDeadlock.increment();
+            case "connection" -> rerunConnection.increment();
+            default -> throw new IllegalArgumentException(reason);
+        }
     }
 }

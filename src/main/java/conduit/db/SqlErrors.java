@@ -63,6 +63,8 @@ public final class SqlErrors {
      * failover), 1792 read-only transaction, 1836 read-only mode (MySQL 5.7+ super_read_only).
      */
     private static final Set<Integer> READ_ONLY_CODES = Set.of(1290, 1792, 1836);
+    /** 1927 connection killed (MariaDB: KILL CONNECTION, a shutdown), which comes with SQLSTATE 70100 and must not read as a timeout. */
+    private static final int CONNECTION_KILLED_CODE = 1927;
     /** 1213 deadlock found when trying to get lock. */
     private static final int DEADLOCK_CODE = 1213;
     /** 1205 lock wait timeout exceeded (MySQL, MariaDB); 50200 lock timeout (H2). */
@@ -112,6 +114,23 @@ public final class SqlErrors {
         return classify(failure).filter(k -> k == Kind.CONNECTION || k == Kind.READ_ONLY || k == Kind.QUERY_TIMEOUT).isPresent();
     }
 
+    /**
+     * True when a connection the request already had was lost (closed, reset, killed): its server
+     * went away under it (a failover, a restart, a cut) or had dropped it before it was handed
+     * out. Not when the pool could not hand one out in time (HikariCP's timeout, an
+     * SQLTransientConnectionException, whatever its cause): that is the tier being down or busy,
+     * where trying again only doubles the wait.
+     */
+    public static boolean connectionLost(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return false;
+            }
+        }
+        return is(failure, Kind.CONNECTION);
+    }
+
     /** The lower-case message of the unique-key violation, which names the key, when the failure is one. */
     public static Optional<String> duplicateKey(Throwable failure) {
         Throwable t = failure;
@@ -144,6 +163,9 @@ public final class SqlErrors {
             return Kind.QUERY_TIMEOUT;
         }
         if (t instanceof SQLException sql) {
+            if (sql.getErrorCode() == CONNECTION_KILLED_CODE) {
+                return Kind.CONNECTION; // MariaDB sends it with the SQLSTATE of a cancelled statement (70100)
+            }
             Kind kind = bySqlState(sql.getSQLState());
             if (kind == null) {
                 kind = byVendorCode(sql.getErrorCode());

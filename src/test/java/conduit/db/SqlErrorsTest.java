@@ -34,6 +34,21 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aLostConnectionIsNotAPoolThatHadNoneToGive() {
+        assertTrue(SqlErrors.connectionLost(new RuntimeException(new SQLException("Communications link failure", "08S01", 0))));
+        assertTrue(SqlErrors.connectionLost(new SQLException("No operations allowed after connection closed.", "08003", 0)));
+        assertTrue(SqlErrors.connectionLost(new SQLException("Lost connection to server during query", "HY000", 2013)));
+        assertTrue(SqlErrors.connectionLost(new SQLException("Connection was killed", "70100", 1927)),
+                "MariaDB's killed connection, whatever its SQLSTATE says");
+        SQLException connectFailure = new SQLException("Communications link failure", "08S01", 0);
+        assertFalse(SqlErrors.connectionLost(new RuntimeException(new SQLTransientConnectionException(
+                "writer-tx - Connection is not available, request timed out after 500ms", "08S01", connectFailure))),
+                "the pool's refusal is the tier being down, whatever its cause");
+        assertFalse(SqlErrors.connectionLost(new SQLException("Deadlock found", "40001", 1213)));
+        assertFalse(SqlErrors.connectionLost(new SQLTimeoutException("Statement cancelled due to timeout", "70100")));
+    }
+
+    @Test
     void theChainIsWalkedToABoundedDepth() {
         Throwable wrapped = new RuntimeException("DbClient", new RuntimeException("pool", new SQLException("gone", "08S01", 0)));
         assertTrue(SqlErrors.is(wrapped, SqlErrors.Kind.CONNECTION));
