@@ -151,7 +151,7 @@ public final class Database {
             try {
                 return query.apply(new NamedStatements(writer.execute()));
             } catch (RuntimeException e) {
-                throw SqlErrors.connectionLost(e) ? new Rerun(e, "connection") : e;
+                throw SqlErrors.connectionLost(e) ? new Rerun(e, SqlErrors.Kind.CONNECTION) : e;
             }
         }));
         metrics.read(false);
@@ -218,10 +218,10 @@ public final class Database {
             try {
                 return call.get();
             } catch (Rerun rerun) {
-                if (attempt >= ATTEMPTS || rerun.reason.equals("connection") && System.nanoTime() - start > RERUN_LOST_WITHIN.toNanos()) {
+                if (attempt >= ATTEMPTS || rerun.kind == SqlErrors.Kind.CONNECTION && System.nanoTime() - start > RERUN_LOST_WITHIN.toNanos()) {
                     throw rerun.failure;
                 }
-                metrics.rerun(rerun.reason);
+                metrics.rerun(rerun.kind);
             }
         }
     }
@@ -229,12 +229,13 @@ public final class Database {
     /** A failure after which the call may run again as if it never ran. */
     private static final class Rerun extends RuntimeException {
         private final RuntimeException failure;
-        private final String reason;
+        /** What it was: {@link SqlErrors.Kind#DEADLOCK} or {@link SqlErrors.Kind#CONNECTION} (lost). */
+        private final SqlErrors.Kind kind;
 
-        Rerun(RuntimeException failure, String reason) {
+        Rerun(RuntimeException failure, SqlErrors.Kind kind) {
             super(null, null, false, false);
             this.failure = failure;
-            this.reason = reason;
+            this.kind = kind;
         }
     }
 
@@ -275,8 +276,8 @@ public final class Database {
      */
     private static RuntimeException rerunnable(RuntimeException failure, boolean beforeCommit) {
         if (SqlErrors.is(failure, SqlErrors.Kind.DEADLOCK)) {
-            return new Rerun(failure, "deadlock");
+            return new Rerun(failure, SqlErrors.Kind.DEADLOCK);
         }
-        return beforeCommit && SqlErrors.connectionLost(failure) ? new Rerun(failure, "connection") : failure;
+        return beforeCommit && SqlErrors.connectionLost(failure) ? new Rerun(failure, SqlErrors.Kind.CONNECTION) : failure;
     }
 }

@@ -79,11 +79,7 @@ final class DbMetrics {
     }
 
     /** A transaction or a read on the writer failed so that nothing of it happened, and may run again: a deadlock victim, or a lost connection. */
-    void rerun(String reason) {
-        switch (reason) {
-            case "deadlock" -> rerunDeadlock.increment();
-            case "connection" -> rerunConnection.increment();
-            default -> throw new IllegalArgumentException(reason);
-        }
+    void rerun(SqlErrors.Kind kind) {
+        (kind == SqlErrors.Kind.DEADLOCK ? rerunDeadlock : rerunConnection).increment();
     }
 }
