@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
 
 import conduit.Settings;
 import conduit.Stack;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Connector/J settings the pools get, and what they save on the real MariaDB writer. */
@@ -74,11 +76,11 @@ class DriverSettingsTest {
         DbSettings single = DbSettings.builder().writerUrl(Stack.env("DB_WRITER_URL"))
                 .credentials(fromEnv.db().username(), fromEnv.db().password()).writerPoolSize(1).transactionPoolSize(1)
                 .readerPoolSize(0).build();
-        String name = "lock-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String name = "lock-" + UUID.randomUUID().toString().substring(0, 8);
         try (DataTier tier = DataTier.start(single)) {
             Database db = tier.database();
             db.write(exec -> exec.insert("INSERT INTO tags (name) VALUES (?)", name));
-            RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+            RuntimeException failure = assertThrows(RuntimeException.class,
                     () -> db.inTransaction(tx -> tx.insert("INSERT INTO tags (name) VALUES (?)", name)));
             assertTrue(SqlErrors.is(failure, SqlErrors.Kind.DUPLICATE_KEY), failure.toString());
             long deleted = db.write(exec -> exec.delete("DELETE FROM tags WHERE name = ?", name));
