@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import conduit.ops.TierBreaker;
@@ -52,8 +54,20 @@ public final class DataTier implements AutoCloseable {
         Logins migrationLogin = migrationSecret != null ? migrationSecret
                 : settings.migrationUsername() != null ? Logins.fixed(settings.migrationUsername(), settings.migrationPassword())
                 : appLogin;
-        Migrations.run(new RotatingCredentialsDataSource(settings.writerUrl(),
-                settings.migrationDriverProperties(settings.writerUrl()), migrationLogin), settings.dbType());
+        DataSource migrations = new RotatingCredentialsDataSource(settings.writerUrl(),
+                settings.migrationDriverProperties(settings.writerUrl()), migrationLogin);
+        // Flyway's connection would be the only one to an embedded database: closing it would
+        // close the database, which H2 compacts on close (up to 200 ms of start-up) before the
+        // pools open it again. A connection held until the pools have theirs keeps it open.
+        try (Connection keepsOpen = settings.embedded() ? migrations.getConnection() : null) {
+            Migrations.run(migrations, settings.dbType());
+            return startPools(settings, appLogin);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the embedded database: " + e.getMessage(), e);
+        }
+    }
+
+    private static DataTier startPools(DbSettings settings, Logins appLogin) {
         TierBreaker writerBreaker = breaker("database-writer", settings);
         HikariConnectionPool writer = pool("writer", settings.writerUrl(), settings, settings.writerPoolSize(), Use.WRITES, appLogin);
         keepIdleOnlyWhileClosed(writerBreaker, writer, settings.writerPoolSize());
