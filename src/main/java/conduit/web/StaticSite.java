@@ -3,15 +3,7 @@ package conduit.web;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,10 +15,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
+import conduit.common.ClasspathFolder;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -420,46 +412,14 @@ public final class StaticSite implements HttpService {
     }
 
     /**
-     * Every regular file under a classpath folder, keyed by its path below it. The folder is
-     * found through its {@code index.html} and walked in place, whether it sits in a jar
-     * ({@code java -jar}) or in a directory (tests, IDE).
+     * Every regular file under a classpath folder, keyed by its path below it, found through its
+     * {@code index.html}, whether it sits in a jar ({@code java -jar}) or in a directory (tests, IDE).
      */
     static Map<String, byte[]> readClasspathFolder(String folder) {
-        URL marker = StaticSite.class.getClassLoader().getResource(folder + "/index.html");
-        if (marker == null) {
-            throw new IllegalStateException("classpath /" + folder + "/index.html is missing: the UI is not in the build");
-        }
         try {
-            URI uri = marker.toURI();
-            if (uri.getScheme().equals("jar")) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                } catch (FileSystemAlreadyExistsException e) {
-                    fs = FileSystems.getFileSystem(uri);
-                }
-                // The jar's file system stays open: closing it would break others that share it.
-                return readTree(fs.getPath("/" + folder));
-            }
-            return readTree(Path.of(uri).getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            return ClasspathFolder.read(folder, "index.html");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ": the UI is not in the build", e);
         }
-    }
-
-    private static Map<String, byte[]> readTree(Path root) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                StringBuilder key = new StringBuilder();
-                for (Path part : root.relativize(p)) {
-                    key.append('/').append(part);
-                }
-                out.put(key.toString(), Files.readAllBytes(p));
-            }
-        }
-        return out;
     }
 }
