@@ -126,8 +126,9 @@ public final class App implements AutoCloseable {
     /** Builds the infrastructure and the features; nothing listens yet. */
     public static App wire(Settings settings) {
         // Start-up work that needs none of the tiers runs beside their start (a database opened
-        // and migrated, Redis and KMS reached): on two cores that takes a third off the time to
-        // ready. Both are joined below; a failure in either is thrown there.
+        // and migrated, Redis and KMS reached): 0.1-0.15 s of a 1.5 s start on two cores
+        // (docs/BENCHMARKS.md, "Fourteenth pass"). Both are joined below; a failure in either
+        // is thrown there.
         CompletableFuture<StaticSite> site = inBackground("load-static-site", () -> new StaticSite(uploadOrigins(settings.aws())));
         CompletableFuture<MeterRegistry> registry = inBackground("load-metrics",
                 () -> Metrics.globalRegistry().unwrap(MeterRegistry.class));

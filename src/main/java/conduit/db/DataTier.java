@@ -56,9 +56,10 @@ public final class DataTier implements AutoCloseable {
                 : appLogin;
         DataSource migrations = new RotatingCredentialsDataSource(settings.writerUrl(),
                 settings.migrationDriverProperties(settings.writerUrl()), migrationLogin);
-        // Flyway's connection would be the only one to an embedded database: closing it would
-        // close the database, which H2 compacts on close (up to 200 ms of start-up) before the
-        // pools open it again. A connection held until the pools have theirs keeps it open.
+        // The migrations' connection (Flyway's, or the read of its history) would be the only
+        // one to an embedded database: closing it would close the database, which H2 compacts on
+        // close (up to 200 ms of start-up) before the pools open it again. A connection held
+        // until the pools have theirs keeps it open.
         try (Connection keepsOpen = settings.embedded() ? migrations.getConnection() : null) {
             Migrations.run(migrations, settings.dbType());
             return startPools(settings, appLogin);
