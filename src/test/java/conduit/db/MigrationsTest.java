@@ -65,20 +65,21 @@ class MigrationsTest {
 
     @Test
     void anEditedScriptStillStopsTheStart() throws SQLException {
-        JdbcDataSource ds = embedded();
-        Migrations.run(ds, "h2");
-        execute(ds, "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '3'");
-        FlywayException e = assertThrows(FlywayException.class, () -> Migrations.run(ds, "h2"));
-        assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+        assertTheStartStops("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '3'", "checksum mismatch");
     }
 
     @Test
     void aFailedMigrationStillStopsTheStart() throws SQLException {
+        assertTheStartStops("UPDATE flyway_schema_history SET success = FALSE WHERE version = '8'", "failed migration");
+    }
+
+    /** A migrated database, changed by {@code change}: the next start must fail in Flyway, saying {@code why}. */
+    private static void assertTheStartStops(String change, String why) throws SQLException {
         JdbcDataSource ds = embedded();
         Migrations.run(ds, "h2");
-        execute(ds, "UPDATE flyway_schema_history SET success = FALSE WHERE version = '8'");
+        execute(ds, change);
         FlywayException e = assertThrows(FlywayException.class, () -> Migrations.run(ds, "h2"));
-        assertTrue(e.getMessage().contains("failed migration"), e.getMessage());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
     }
 
     @Test
