@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import conduit.article.ArticleRoutes;
@@ -21,6 +20,7 @@ import conduit.comment.CommentRoutes;
 import conduit.comment.CommentService;
 import conduit.comment.CommentViews;
 import conduit.comment.CommentStore;
+import conduit.common.Futures;
 import conduit.crypto.PasswordHasher;
 import conduit.db.Database;
 import conduit.db.ReadConsistency;
@@ -157,7 +157,7 @@ public final class App implements AutoCloseable {
             TagService tags = new TagService(tagStore);
             UploadService uploads = new UploadService(infra.blobs(), settings.aws().publicBaseUrl());
 
-            ProcessMetrics.bindTo(joined(registry));
+            ProcessMetrics.bindTo(Futures.join(registry));
             Drain drain = new Drain(settings.edge().drain());
             Forwarded forwarded = new Forwarded(settings.edge().trustedProxies(), settings.edge().clientAddressHeader());
             AccessLog accessLog = new AccessLog();
@@ -183,7 +183,7 @@ public final class App implements AutoCloseable {
             if (infra.blobs() instanceof LocalBlobStore local) {
                 routing.register(LocalBlobStore.ROUTE, new LocalFileRoutes(local, UploadService.MAX_BYTES));
             }
-            routing.register(joined(site));
+            routing.register(Futures.join(site));
             ErrorHandling.registerNotFound(routing);
             TierMonitor tiers = new TierMonitor(TIER_PROBE_INTERVAL_MILLIS, TIER_PROBE_DEADLINE_MILLIS)
                     .watch(WRITER, infra.data()::writerStatus, infra.data().writerBreaker())
@@ -207,15 +207,6 @@ public final class App implements AutoCloseable {
     /** Runs the work on a thread of its own, started now. */
     private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, task -> Thread.ofPlatform().name(name).daemon().start(task));
-    }
-
-    /** What background work returned, or what it threw. */
-    private static <T> T joined(CompletableFuture<T> work) {
-        try {
-            return work.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     /**

@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
+import conduit.common.Futures;
 import conduit.ops.TierBreaker;
 import conduit.redis.RedisConnector;
 import redis.clients.jedis.UnifiedJedis;
@@ -179,11 +179,7 @@ public final class ViewCache {
         CompletableFuture<byte[]> running = fills.putIfAbsent(fill, mine);
         if (running != null) {
             metrics.sharedFills.increment();
-            try {
-                return running.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return Futures.join(running);
         }
         try {
             byte[] json = fill(key, load, since, found, stamp);
