@@ -2,6 +2,7 @@ package conduit.backup;
 
 import javax.sql.DataSource;
 
+import conduit.db.Migrations;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -27,7 +28,7 @@ final class SchemaHistoryCheck {
         long started = System.nanoTime();
         MigrationInfo[] all = Flyway.configure(SchemaHistoryCheck.class.getClassLoader())
                 .dataSource(target)
-                .locations("classpath:db/migration")
+                .locations(Migrations.LOCATION)
                 .failOnMissingLocations(true)
                 .load()
                 .info()

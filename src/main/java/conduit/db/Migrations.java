@@ -41,6 +41,8 @@ import org.flywaydb.core.Flyway;
 public final class Migrations {
     private static final Logger LOG = System.getLogger(Migrations.class.getName());
     private static final String FOLDER = "db/migration";
+    /** Where Flyway finds the scripts: for whatever else reads them through Flyway ({@code backup.SchemaHistoryCheck}). */
+    public static final String LOCATION = "classpath:" + FOLDER;
     /** Versioned scripts, as Flyway names them: {@code V<version>__<description>.sql}. */
     private static final Pattern VERSIONED = Pattern.compile("/(V([0-9]+(?:[._][0-9]+)*)__[^/]+\\.sql)");
 
@@ -65,7 +67,7 @@ public final class Migrations {
                 "long_text", mysql ? "MEDIUMTEXT" : "CHARACTER VARYING(16777216)");
         Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(writer)
-                .locations("classpath:" + FOLDER)
+                .locations(LOCATION)
                 .placeholders(placeholders)
                 .failOnMissingLocations(true)
                 .load()
