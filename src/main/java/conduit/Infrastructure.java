@@ -43,6 +43,10 @@ public record Infrastructure(SecretCredentials dbSecret, DataTier data, CacheTie
                 DataDirectory.tightenFiles(settings.dataDir());
             }
             var db = data.database();
+            // Not started beside the database, though it needs it only for fills: its meters go
+            // through Helidon's registry while HikariCP's pools register theirs through Micrometer's
+            // own API, and the two registries lock in opposite orders, so registering on two threads
+            // at once can deadlock (seen at start-up; docs/BENCHMARKS.md, "Fifteenth pass").
             cacheTier = CacheTier.start(settings.redis(), RedisAuth.token(settings.redis(), aws), settings.sessions(), settings.cacheTtl(),
                     settings.limits(), new ViewCache.FreshLoader() {
                         @Override
