@@ -214,7 +214,7 @@ def probe_2():
     # one with a small bias far more often), 0.08 at 25.
     for _ in range(25):
         # In a random order each round: which request pays for a collection of the small heap
-        # (each argon2id hash allocates 19 MiB), or for a busy neighbour, must not line up with one kind.
+        # (each argon2id hash allocates 7 MiB), or for a busy neighbour, must not line up with one kind.
         for kind in random.sample(("taken", "free", "bad"), 3):
             name = unique("t")
             email = taken if kind == "taken" else (f"{name}@example.com" if kind == "free" else "not-an-email")

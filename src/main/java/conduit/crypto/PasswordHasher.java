@@ -11,20 +11,31 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashes in the PHC string format
- * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), at the OWASP / ASVS 5.0 minimum cost:
- * 19 MiB of memory, 2 passes, 1 lane. Pure Java (Bouncy Castle), so no native library on the AMI.
+ * ({@code $argon2id$v=19$m=7168,t=5,p=1$salt$hash}), at the OWASP / ASVS 5.0 minimum cost in the
+ * form of it that uses the least memory: 7 MiB, 5 passes, 1 lane, which OWASP's password storage
+ * cheat sheet lists as an equal level of defence to 19 MiB and 2 passes (the same work, less
+ * memory). Pure Java (Bouncy Castle), so no native library on the AMI.
  *
- * <p>Each hash holds 19 MiB for its duration, so concurrent hashing is capped: a burst of logins
- * queues here instead of exhausting the heap.
+ * <p>Why the least memory: Bouncy Castle holds a hash's memory on the Java heap, as 1 KiB blocks
+ * that live for the whole hash. On the instance's 80 MB heap a young collection during a 19 MiB
+ * hash promoted most of the blocks, to die in the old generation: one full collection per hash,
+ * ~40 ms with every request stopped, and 2.7 times as long for a burst of logins as with 7 MiB
+ * (docs/BENCHMARKS.md, "Fifteenth pass"). Hashes stored with other parameters verify with their
+ * own, which the PHC string carries.
+ *
+ * <p>Each hash holds its memory for its duration, so concurrent hashing is capped: a burst of
+ * logins queues here instead of exhausting the heap.
  */
 public final class PasswordHasher {
-    public static final int MEMORY_KIB = 19 * 1024;
-    public static final int ITERATIONS = 2;
+    public static final int MEMORY_KIB = 7 * 1024;
+    public static final int ITERATIONS = 5;
     public static final int PARALLELISM = 1;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    /** The start of every hash made today: the algorithm, its version and today's parameters. */
+    private static final String CURRENT = "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$";
 
     private final SecureRandom random = new SecureRandom();
     private final Semaphore slots;
@@ -42,8 +53,12 @@ public final class PasswordHasher {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+        return CURRENT + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** False for a hash stored with other parameters than today's: worth replacing when the password is next known. */
+    public boolean isCurrent(String storedHash) {
+        return storedHash != null && storedHash.startsWith(CURRENT);
     }
 
     /** True when the password matches the stored hash. A null hash spends the same time and fails. */
