@@ -30,6 +30,7 @@ public final class UserService {
     public static final int MAX_PASSWORD = PasswordPolicy.MAX_LENGTH;
     public static final int MAX_BIO = 4096;
     public static final int MAX_IMAGE = 2048;
+    private static final System.Logger LOG = System.getLogger(UserService.class.getName());
     private static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}_.\\-]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
@@ -127,7 +128,27 @@ public final class UserService {
             throw Failure.badCredentials();
         }
         Audit.info("login.succeeded", user.id());
+        rehashIfOutdated(user, password);
         return new Authenticated(user, sessions.create(user.id(), client));
+    }
+
+    /**
+     * A hash stored with other parameters than today's (they changed; {@link PasswordHasher} says
+     * why) is replaced at the account's next login, the one moment the password is known, so each
+     * account pays the old parameters' cost once more at most. Best effort: the login stands if
+     * the write fails, and the next login tries again.
+     */
+    private void rehashIfOutdated(User user, String password) {
+        if (passwords.isCurrent(user.passwordHash())) {
+            return;
+        }
+        try {
+            if (store.rehash(user.id(), user.passwordHash(), passwords.hash(password))) {
+                Audit.info("password.rehashed", user.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "password hash of user " + user.id() + " not upgraded; the next login tries again: " + e);
+        }
     }
 
     public User current(long userId) {

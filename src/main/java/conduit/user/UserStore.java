@@ -151,6 +151,18 @@ public final class UserStore {
     }
 
     /**
+     * Replaces the account's password hash with one of the same password at today's parameters,
+     * unless it changed meanwhile (a new password set at the same moment wins). No other field
+     * changes, {@code updated_at} included: the account holder changed nothing.
+     *
+     * @return whether the row had {@code expected} and now has {@code replacement}
+     */
+    boolean rehash(long id, String expected, String replacement) {
+        return db.write(exec -> exec.update("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                replacement, id, expected)) == 1;
+    }
+
+    /**
      * A new password chosen through a link mailed to the account's address, which the link thereby
      * proves too.
      */
