@@ -160,6 +160,18 @@ def sql(cnf, statement):
     return [line.split("\t") for line in out.splitlines() if line]
 
 
+def ready(observe_port):
+    """Readiness on an app's observe port, on a connection of its own (the app may not be up yet)."""
+    conn = http.client.HTTPConnection("127.0.0.1", observe_port, timeout=0.5)
+    try:
+        conn.request("GET", "/observe/health/ready")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
 def wait_until(predicate, seconds, step=0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

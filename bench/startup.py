@@ -12,7 +12,6 @@ Every start uses the same JVM flags (--opts), the production ones of the load ru
 """
 
 import argparse
-import http.client
 import os
 import re
 import shlex
@@ -23,18 +22,6 @@ import sys
 import time
 
 import common
-
-
-def ready(port):
-    """Readiness on the app's observe port."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=0.5)
-    try:
-        conn.request("GET", "/observe/health/ready")
-        return conn.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        conn.close()
 
 
 class App:
@@ -56,7 +43,7 @@ class App:
 
     def wait_ready(self, timeout=60):
         while time.monotonic() - self.started < timeout:
-            if ready(self.args.observe_port):
+            if common.ready(self.args.observe_port):
                 return (time.monotonic() - self.started) * 1000
             if self.proc.poll() is not None:
                 break

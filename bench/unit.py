@@ -12,13 +12,18 @@ import sys
 PATH_FLAGS = ("-XX:AOTCache=", "-XX:ErrorFile=", "-XX:HeapDumpPath=")
 
 
-def main():
-    text = open(sys.argv[1], encoding="utf-8").read().replace("\\\n", " ")
+def settings(unit_path):
+    """The unit's JVM flags (a list) and its MALLOC_* environment (KEY=VALUE strings)."""
+    text = open(unit_path, encoding="utf-8").read().replace("\\\n", " ")
     start = re.search(r"^ExecStart=(.*)$", text, re.M)
     if not start:
-        sys.exit(f"{sys.argv[1]}: no ExecStart")
+        sys.exit(f"{unit_path}: no ExecStart")
     flags = [w for w in shlex.split(start.group(1)) if w.startswith("-X") and not w.startswith(PATH_FLAGS)]
-    env = re.findall(r"^Environment=(MALLOC_\w+=\S+)$", text, re.M)
+    return flags, re.findall(r"^Environment=(MALLOC_\w+=\S+)$", text, re.M)
+
+
+def main():
+    flags, env = settings(sys.argv[1])
     print(" ".join(flags))
     print(" ".join(env))
 
