@@ -127,7 +127,7 @@ class BodyBudgetTest {
         ErrorHandling.register(routing);
         routing.post("/api/echo", (req, res) -> {
             byte[] raw = JsonBody.read(req, "x").raw();
-            Responses.ok(res, java.util.Map.of("length", raw.length, "sum", java.util.Arrays.hashCode(raw)));
+            Responses.ok(res, java.util.Map.of("echo", raw.length + " bytes, hash " + java.util.Arrays.hashCode(raw)));
         });
         WebServer echo = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
         try {
@@ -139,7 +139,7 @@ class BodyBudgetTest {
                 }
                 String body = "{\"x\":{\"s\":\"" + text + "\"}}";
                 byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                String expected = "{\"length\":" + size + ",\"sum\":" + java.util.Arrays.hashCode(bytes) + "}";
+                String expected = "{\"echo\":\"" + size + " bytes, hash " + java.util.Arrays.hashCode(bytes) + "\"}";
                 HttpRequest.Builder declared = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + echo.port() + "/api/echo"))
                         .header("Content-Type", "application/json");
                 HttpResponse<String> answer = client.send(declared.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
