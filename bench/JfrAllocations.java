@@ -20,8 +20,9 @@ import jdk.jfr.consumer.RecordingFile;
  * size) and {@code jdk.ObjectAllocationOutsideTLAB} (by the object's): both are off in
  * {@code settings=profile} and must be enabled for the recording (bench/tail-study
  * --allocations). Not from {@code jdk.ObjectAllocationSample}, whose weights go wrong with
- * virtual threads: a sample's weight is what its carrier allocated since its last sample, so what
- * other virtual threads on the carrier allocated is charged to whichever one is mounted (in one
+ * virtual threads, apparently because a sample's weight is what its carrier allocated since its
+ * last sample, so what other virtual threads on the carrier allocated is charged to whichever one
+ * is mounted (in one
  * recording of the read-heavy mix, two thirds of the weight fell on two JDK frames that allocate
  * a few bytes each: a virtual thread's stack chunk as it parks on a socket, and an
  * {@code Integer} boxed by the socket poller).
