@@ -118,6 +118,30 @@ class TagPagesTest {
     }
 
     @Test
+    void aTagsCountReadsTheNewestIndexsPrefixOnceTheOldIndexIsGone() {
+        String tag = "t" + System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            create(i, tag);
+        }
+        // V9 dropped ix_article_tags_tag (tag_id, article_id): its work is the newest index's prefix.
+        List<String> indexes = db.write(exec -> {
+            try (Stream<DbRow> rows = exec.query("SELECT DISTINCT index_name AS n FROM information_schema.statistics"
+                    + " WHERE table_schema = DATABASE() AND table_name = 'article_tags'")) {
+                return rows.map(r -> Rows.string(r, "n")).sorted().toList();
+            }
+        });
+        assertEquals(List.of("PRIMARY", "ix_article_tags_tag_newest"), indexes);
+        List<String> count = db.write(exec -> {
+            try (Stream<DbRow> rows = exec.query("EXPLAIN " + ArticleStore.TAG_COUNT, tag)) {
+                return rows.map(r -> Rows.string(r, "table") + " " + Rows.string(r, "type") + " " + Rows.string(r, "key")).toList();
+            }
+        });
+        assertTrue(count.contains("at ref ix_article_tags_tag_newest"), count.toString());
+        assertEquals(5, articles.count(new ArticleFilter(null, tag, null, false), 0));
+        assertTrue(tags.inUse(1_000).contains(tag));
+    }
+
+    @Test
     void onTheEmbeddedH2TooATagsPageReadsOnlyItsEntries(@TempDir Path dir) {
         try (Infrastructure embedded = Infrastructure.start(Settings.embedded(dir))) {
             Database h2 = embedded.data().database();
@@ -135,6 +159,13 @@ class TagPagesTest {
             });
             assertTrue(pageIds.toLowerCase(Locale.ROOT).contains("ix_article_tags_tag_newest") && pageIds.contains("index sorted"), pageIds);
             assertTrue(pageIds.contains("scanCount: 10 */"), "reads the page's 10 entries, not the tag's 60: " + pageIds);
+            List<String> indexes = h2.write(exec -> {
+                try (Stream<DbRow> rows = exec.query("SELECT index_name AS n FROM information_schema.indexes WHERE table_name = 'article_tags'")) {
+                    return rows.map(r -> Rows.string(r, "n")).toList();
+                }
+            });
+            assertFalse(indexes.contains("ix_article_tags_tag"), "dropped by V9: " + indexes);
+            assertTrue(indexes.contains("ix_article_tags_tag_newest"), indexes.toString());
             // As list() runs it, a derived table: there H2 chose the foreign key's index on tag_id
             // alone, and sorted the tag's every link, until the statement named its index.
             String page = h2.write(exec -> {

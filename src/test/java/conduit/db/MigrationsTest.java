@@ -45,9 +45,10 @@ class MigrationsTest {
     @Test
     void theJarsScriptsAreFoundByVersion() {
         Map<String, Migrations.Script> scripts = Migrations.scriptsInJar();
-        assertTrue(scripts.size() >= 8, scripts.toString());
+        assertTrue(scripts.size() >= 9, scripts.toString());
         assertEquals("V1__schema.sql", scripts.get("1").name());
         assertEquals("V8__tag_pages.sql", scripts.get("8").name());
+        assertEquals("V9__tag_index_contract.sql", scripts.get("9").name());
     }
 
     @Test

@@ -1,0 +1,14 @@
+-- The contract step V8 announced, the part that is safe whatever release still runs: drop
+-- ix_article_tags_tag (tag_id, article_id). ix_article_tags_tag_newest (tag_id,
+-- article_created_at, article_id) starts with the same column, so it serves what the old index
+-- did: a tag's count, "is this tag still used", and on MySQL the foreign key on tag_id. Every
+-- article create and tag edit then writes one index entry fewer per tag link (scripts/bench's
+-- article create; docs/BENCHMARKS.md, "Seventeenth pass").
+--
+-- Safe during an instance refresh from any earlier release: no statement names the old index,
+-- and the optimizer takes the new one's prefix for theirs. On InnoDB a DROP INDEX changes only
+-- metadata (no table copy, no lock held past the change).
+--
+-- Left for a later release: article_created_at NOT NULL. A release before V8 writes links
+-- without it, so that waits until no such instance can run and `backfill` reports none left.
+DROP INDEX ix_article_tags_tag ON article_tags;
