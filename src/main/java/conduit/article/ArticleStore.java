@@ -88,6 +88,13 @@ public final class ArticleStore {
     }
 
     /**
+     * A tag's articles are its article_tags rows (one per article, deleted with it): an index range
+     * (the tag's prefix of ix_article_tags_tag_newest since V9), without the join to articles that
+     * the general count makes.
+     */
+    static final String TAG_COUNT = "SELECT COUNT(*) AS n FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?";
+
+    /**
      * The ids of a page of a tag's articles, newest first, but for its LIMIT and OFFSET: the tag's
      * links in ix_article_tags_tag_newest (V8), offset + limit index entries whatever the tag's
      * size, without a sort. The order names tag_id, one value here, because H2 follows an index's
@@ -99,13 +106,6 @@ public final class ArticleStore {
      * embedded instance's CPU in bench/growth-study after 120 s of writes. MariaDB takes the hint
      * too (the same index name, V8).
      */
-    /**
-     * A tag's articles are its article_tags rows (one per article, deleted with it): an index range
-     * (the tag's prefix of ix_article_tags_tag_newest since V9), without the join to articles that
-     * the general count makes.
-     */
-    static final String TAG_COUNT = "SELECT COUNT(*) AS n FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?";
-
     static final String TAG_PAGE_IDS = "SELECT at.article_id AS id FROM article_tags at USE INDEX (ix_article_tags_tag_newest)"
             + " WHERE at.tag_id = (SELECT t.id FROM tags t WHERE t.name = ?)"
             + " ORDER BY at.tag_id DESC, at.article_created_at DESC, at.article_id DESC";
