@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import conduit.Infrastructure;
@@ -70,7 +71,7 @@ class TagPagesTest {
         List<String> newestFirst = List.of(slugs.get(3), slugs.get(4), slugs.get(1), slugs.get(2), slugs.get(0));
         assertEquals(newestFirst, page(tag, 10, 0));
         assertEquals(newestFirst.subList(1, 3), page(tag, 2, 1));
-        assertEquals(5, articles.count(new ArticleFilter(null, tag, null, false), 0));
+        assertEquals(5, articles.count(byTag(tag), 0));
 
         long oldest = articles.bySlugFresh(slugs.get(0), 0).orElseThrow().id();
         assertEquals(List.of(tag), articles.update(oldest, slugs.get(0), "t", "d", null, 9_000, tags.idsOf(List.of(tag, tag + "-more"))),
@@ -107,11 +108,8 @@ class TagPagesTest {
             create(i, tag);
         }
         // The statement as list() runs it: the page's ids are its derived table.
-        List<String> plan = db.write(exec -> {
-            try (Stream<DbRow> rows = exec.query("EXPLAIN " + ArticleStore.listStatement(byTag(tag), 20), 0L, 0L, tag, 10, 0)) {
-                return rows.map(r -> Rows.string(r, "table") + " " + Rows.string(r, "key") + " " + Rows.string(r, "Extra")).toList();
-            }
-        });
+        List<String> plan = rows(db, "EXPLAIN " + ArticleStore.listStatement(byTag(tag), 20),
+                r -> Rows.string(r, "table") + " " + Rows.string(r, "key") + " " + Rows.string(r, "Extra"), 0L, 0L, tag, 10, 0);
         String links = plan.stream().filter(p -> p.startsWith("at ")).findFirst().orElseThrow(() -> new AssertionError(plan.toString()));
         assertTrue(links.contains("ix_article_tags_tag_newest"), plan.toString());
         assertFalse(links.contains("filesort"), plan.toString());
@@ -124,20 +122,13 @@ class TagPagesTest {
             create(i, tag);
         }
         // V9 dropped ix_article_tags_tag (tag_id, article_id): its work is the newest index's prefix.
-        List<String> indexes = db.write(exec -> {
-            try (Stream<DbRow> rows = exec.query("SELECT DISTINCT index_name AS n FROM information_schema.statistics"
-                    + " WHERE table_schema = DATABASE() AND table_name = 'article_tags'")) {
-                return rows.map(r -> Rows.string(r, "n")).sorted().toList();
-            }
-        });
-        assertEquals(List.of("PRIMARY", "ix_article_tags_tag_newest"), indexes);
-        List<String> count = db.write(exec -> {
-            try (Stream<DbRow> rows = exec.query("EXPLAIN " + ArticleStore.TAG_COUNT, tag)) {
-                return rows.map(r -> Rows.string(r, "table") + " " + Rows.string(r, "type") + " " + Rows.string(r, "key")).toList();
-            }
-        });
+        List<String> indexes = rows(db, "SELECT DISTINCT index_name AS n FROM information_schema.statistics"
+                + " WHERE table_schema = DATABASE() AND table_name = 'article_tags'", r -> Rows.string(r, "n"));
+        assertEquals(List.of("PRIMARY", "ix_article_tags_tag_newest"), indexes.stream().sorted().toList());
+        List<String> count = rows(db, "EXPLAIN " + ArticleStore.TAG_COUNT,
+                r -> Rows.string(r, "table") + " " + Rows.string(r, "type") + " " + Rows.string(r, "key"), tag);
         assertTrue(count.contains("at ref ix_article_tags_tag_newest"), count.toString());
-        assertEquals(5, articles.count(new ArticleFilter(null, tag, null, false), 0));
+        assertEquals(5, articles.count(byTag(tag), 0));
         assertTrue(tags.inUse(1_000).contains(tag));
     }
 
@@ -152,27 +143,18 @@ class TagPagesTest {
             for (int i = 0; i < 60; i++) {
                 h2Articles.create("h2-" + i, "t", "d", "b", writer, i, List.of("h2"), h2Tags.idsOf(List.of("h2")), null);
             }
-            String pageIds = h2.write(exec -> {
-                try (Stream<DbRow> rows = exec.query("EXPLAIN ANALYZE " + ArticleStore.TAG_PAGE_IDS + " LIMIT 10 OFFSET 0", "h2")) {
-                    return rows.map(r -> r.column(1).getString()).reduce("", String::concat);
-                }
-            });
+            String pageIds = String.join("", rows(h2, "EXPLAIN ANALYZE " + ArticleStore.TAG_PAGE_IDS + " LIMIT 10 OFFSET 0",
+                    r -> r.column(1).getString(), "h2"));
             assertTrue(pageIds.toLowerCase(Locale.ROOT).contains("ix_article_tags_tag_newest") && pageIds.contains("index sorted"), pageIds);
             assertTrue(pageIds.contains("scanCount: 10 */"), "reads the page's 10 entries, not the tag's 60: " + pageIds);
-            List<String> indexes = h2.write(exec -> {
-                try (Stream<DbRow> rows = exec.query("SELECT index_name AS n FROM information_schema.indexes WHERE table_name = 'article_tags'")) {
-                    return rows.map(r -> Rows.string(r, "n")).toList();
-                }
-            });
+            List<String> indexes = rows(h2, "SELECT index_name AS n FROM information_schema.indexes WHERE table_name = 'article_tags'",
+                    r -> Rows.string(r, "n"));
             assertFalse(indexes.contains("ix_article_tags_tag"), "dropped by V9: " + indexes);
             assertTrue(indexes.contains("ix_article_tags_tag_newest"), indexes.toString());
             // As list() runs it, a derived table: there H2 chose the foreign key's index on tag_id
             // alone, and sorted the tag's every link, until the statement named its index.
-            String page = h2.write(exec -> {
-                try (Stream<DbRow> rows = exec.query("EXPLAIN " + ArticleStore.listStatement(byTag("h2"), 60), 0L, 0L, "h2", 10, 0)) {
-                    return rows.map(r -> r.column(1).getString()).reduce("", String::concat);
-                }
-            });
+            String page = String.join("", rows(h2, "EXPLAIN " + ArticleStore.listStatement(byTag("h2"), 60),
+                    r -> r.column(1).getString(), 0L, 0L, "h2", 10, 0));
             // The index H2 chose, as its plan's comment (the statement's own hint names it too).
             assertTrue(page.toLowerCase(Locale.ROOT).contains("/* public.ix_article_tags_tag_newest:"), page);
             assertFalse(page.contains("index sorted: 1 of"), "the page's ids come in the index's order, unsorted: " + page);
@@ -187,6 +169,15 @@ class TagPagesTest {
 
     private List<String> page(String tag, int limit, int offset) {
         return articles.list(byTag(tag), 0, new Page(limit, offset), 0).stream().map(Article::slug).toList();
+    }
+
+    /** Each row of a statement on {@code database}'s writer, as {@code row} renders it. */
+    private static List<String> rows(Database database, String sql, Function<DbRow, String> row, Object... params) {
+        return database.write(exec -> {
+            try (Stream<DbRow> rows = exec.query(sql, params)) {
+                return rows.map(row).toList();
+            }
+        });
     }
 
     private static ArticleFilter byTag(String tag) {
