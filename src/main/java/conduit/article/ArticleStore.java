@@ -2,6 +2,7 @@ package conduit.article;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -15,10 +16,8 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 /**
- * SQL for articles. A list is one statement whatever the page size, and so is an article: each
- * row carries its tags (a JSON array aggregated by a subquery on the row's article_tags, through
- * their primary key), so a page costs no second round trip for them and no query per row. Writes
- * that span several tables run in one transaction here.
+ * SQL for articles. Every list is two statements whatever the page size (the page, the tags of
+ * the page): no query per row. Writes that span several tables run in one transaction here.
  * Parameters are positional: Helidon DbClient parses a statement with named parameters on every
  * call (its {@code NamedStatementParser} was among the top frames of scripts/bench's profile).
  */
@@ -32,8 +31,7 @@ public final class ArticleStore {
                    u.username, u.bio, u.image,
                    (SELECT COUNT(*) FROM favorites fc WHERE fc.article_id = a.id) AS favorites_count,
                    EXISTS (SELECT 1 FROM favorites fv WHERE fv.article_id = a.id AND fv.user_id = ?) AS favorited,
-                   EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id AND fo.follower_id = ?) AS following,
-                   (SELECT JSON_ARRAYAGG(t.name) FROM article_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.article_id = a.id) AS tag_names
+                   EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id AND fo.follower_id = ?) AS following
             """;
     private static final String SELECT = COLUMNS + "FROM articles a JOIN users u ON u.id = a.author_id\n";
     private static final String NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC";
@@ -49,7 +47,10 @@ public final class ArticleStore {
 
     public Optional<Article> bySlug(DbExecute exec, String slug, long viewerId) {
         Optional<DbRow> row = exec.get(BY_SLUG, viewerId, viewerId, slug);
-        return row.map(r -> article(r, Rows.string(r, "body")));
+        return row.map(r -> {
+            long id = Rows.longValue(r, "id");
+            return article(r, Rows.string(r, "body"), TagStore.namesOf(exec, id));
+        });
     }
 
     public Optional<Article> bySlug(String slug, long viewerId) {
@@ -143,9 +144,20 @@ public final class ArticleStore {
         params.add(page.offset());
         Object[] values = params.toArray();
         return db.read(exec -> {
-            try (Stream<DbRow> rows = exec.query(sql, values)) {
-                return rows.map(r -> article(r, null)).toList();
+            List<DbRow> rows;
+            try (Stream<DbRow> stream = exec.query(sql, values)) {
+                rows = stream.toList();
             }
+            if (rows.isEmpty()) {
+                return List.<Article>of();
+            }
+            List<Long> ids = rows.stream().map(r -> Rows.longValue(r, "id")).toList();
+            Map<Long, List<String>> names = TagStore.namesOf(exec, ids);
+            List<Article> out = new ArrayList<>(rows.size());
+            for (DbRow r : rows) {
+                out.add(article(r, null, names.getOrDefault(Rows.longValue(r, "id"), List.of())));
+            }
+            return out;
         });
     }
 
@@ -255,7 +267,7 @@ public final class ArticleStore {
      * Inserts the article and links its tags in one transaction; the tags' ids come from
      * {@link TagStore#idsOf}, created beforehand outside it (see there why).
      *
-     * @param tagNames the tags' names, sorted as {@link TagStore#sorted} sorts them
+     * @param tagNames the tags' names, sorted as {@link TagStore#namesOf} sorts them
      * @return the new article as its author sees it, without reading it back: nobody can have
      *         favourited it yet, and nobody follows themselves; only the author's profile is read
      */
@@ -313,9 +325,8 @@ public final class ArticleStore {
         });
     }
 
-    private static Article article(DbRow r, String body) {
+    private static Article article(DbRow r, String body, List<String> tags) {
         Profile author = ProfileStore.profile(r, Rows.bool(r, "following"));
-        List<String> tags = TagStore.sorted(Rows.stringArray(r, "tag_names"));
         return new Article(Rows.longValue(r, "id"), Rows.longValue(r, "author_id"), Rows.string(r, "slug"), Rows.string(r, "title"),
                 Rows.string(r, "description"), body, tags, Rows.longValue(r, "created_at"),
                 Rows.longValue(r, "updated_at"), Rows.bool(r, "favorited"), Rows.intValue(r, "favorites_count"), author);

@@ -1,6 +1,7 @@
 package conduit.tag;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,14 +153,21 @@ public final class TagStore {
 
     /** One article's tag names, alphabetical (none for an article without tags), on the caller's connection. */
     public static List<String> namesOf(DbExecute exec, long articleId) {
-        try (Stream<DbRow> rows = exec.query("SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
-                + " WHERE at.article_id = ?", articleId)) {
-            return sorted(rows.map(r -> Rows.string(r, "name")).toList());
-        }
+        return namesOf(exec, List.of(articleId)).getOrDefault(articleId, List.of());
     }
 
-    /** Tag names in the order every article shows them: alphabetical. */
-    public static List<String> sorted(List<String> names) {
-        return names.stream().sorted().toList();
+    /** The tag names of each article, alphabetical, in one statement, on the caller's connection. */
+    public static Map<Long, List<String>> namesOf(DbExecute exec, List<Long> articleIds) {
+        List<DbRow> rows = exec.createQuery("SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+                        + " WHERE at.article_id IN (" + Sql.list("?", articleIds.size()) + ")")
+                .params(new ArrayList<Object>(articleIds))
+                .execute()
+                .toList();
+        Map<Long, List<String>> out = new HashMap<>();
+        for (DbRow r : rows) {
+            out.computeIfAbsent(Rows.longValue(r, "article_id"), k -> new ArrayList<>()).add(Rows.string(r, "name"));
+        }
+        out.values().forEach(Collections::sort);
+        return out;
     }
 }

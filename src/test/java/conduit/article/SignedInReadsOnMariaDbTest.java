@@ -1,6 +1,11 @@
 package conduit.article;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +13,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import conduit.Api;
 import conduit.App;
-import conduit.GeneralLog;
 import conduit.Settings;
 import conduit.Stack;
 import org.junit.jupiter.api.Test;
@@ -64,7 +68,7 @@ class SignedInReadsOnMariaDbTest {
 
             int rounds = 4;
             List<String> statements;
-            GeneralLog.start();
+            generalLog(true);
             try {
                 for (int i = 0; i < rounds; i++) {
                     for (String path : paths) {
@@ -75,27 +79,33 @@ class SignedInReadsOnMariaDbTest {
                         assertTrue(shown.path("following").asBoolean(), path + ": " + body);
                     }
                 }
-                statements = GeneralLog.bothServers();
+                statements = bothServers();
             } finally {
-                GeneralLog.stop();
+                generalLog(false);
             }
             assertEquals(List.of(), statements, "no statement: the public views and the viewer's marks are in memory");
 
             // The viewer's next favourite ends their kept marks: one statement loads them again.
             api.post("/api/articles/" + slugs.get(0) + "/favorite", viewer, "");
-            GeneralLog.start();
+            generalLog(true);
             try {
                 for (int i = 0; i < rounds; i++) {
                     JsonNode single = api.get("/api/articles/" + slugs.get(0), viewer).json().path("article");
                     assertTrue(single.path("favorited").asBoolean(), single.toString());
                 }
-                statements = GeneralLog.bothServers().stream().filter(s -> s.startsWith("SELECT 0 AS kind")).toList();
+                statements = bothServers().stream().filter(s -> s.startsWith("SELECT 0 AS kind")).toList();
             } finally {
-                GeneralLog.stop();
+                generalLog(false);
             }
             assertEquals(1, statements.size(), "the marks loaded once: " + statements);
             assertTrue(statements.get(0).contains("FROM favorites WHERE user_id = ") && statements.get(0).contains("FROM follows"), statements.get(0));
         }
+    }
+
+    private static List<String> bothServers() throws SQLException {
+        List<String> statements = new ArrayList<>(appStatements("STACK_DB_READER_PORT"));
+        statements.addAll(appStatements("STACK_DB_WRITER_PORT"));
+        return statements;
     }
 
     @Test
@@ -155,5 +165,46 @@ class SignedInReadsOnMariaDbTest {
             assertEquals(200, onA.delete("/api/articles/" + slug + "/favorite", viewer).status());
             assertEquals(false, onB.get(page, viewer).json().path("articles").path(0).path("favorited").asBoolean(), "unfavourited, at once on B");
         }
+    }
+
+    /** Turns the general query log (to its table) on, emptied, on both servers, or off. */
+    private static void generalLog(boolean on) throws SQLException {
+        for (String port : List.of("STACK_DB_WRITER_PORT", "STACK_DB_READER_PORT")) {
+            try (Connection c = admin(port); Statement s = c.createStatement()) {
+                if (on) {
+                    s.execute("SET GLOBAL log_output = 'TABLE'");
+                    s.execute("TRUNCATE TABLE mysql.general_log");
+                    s.execute("SET GLOBAL general_log = ON");
+                } else {
+                    s.execute("SET GLOBAL general_log = OFF");
+                    s.execute("TRUNCATE TABLE mysql.general_log");
+                }
+            }
+        }
+    }
+
+    /**
+     * The app's statements on one server, less what runs on its own schedule whatever the requests
+     * (the replica heartbeat, the mail outbox's poll) and connection housekeeping (SET, @@ reads).
+     */
+    private static List<String> appStatements(String port) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = admin(port); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log"
+                     + " WHERE user_host LIKE 'conduit[%' AND command_type IN ('Query', 'Execute') ORDER BY event_time")) {
+            while (rs.next()) {
+                String sql = rs.getString(1).strip().replaceAll("\\s+", " ");
+                if (sql.matches("(?is)(select|insert|update|delete|replace|with)\\b.*") && !sql.contains("@@")
+                        && !sql.contains("replica_heartbeat") && !sql.contains("mail_outbox")) {
+                    out.add(sql);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Connection admin(String portVar) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + Stack.env(portVar) + "/",
+                Stack.env("STACK_DB_ADMIN_USER"), Stack.env("STACK_DB_ADMIN_PASSWORD"));
     }
 }
