@@ -102,12 +102,8 @@ public final class Api {
 
     /** Creates an article and returns its slug. */
     public String article(String token, String title, String... tags) {
-        StringBuilder tagList = new StringBuilder();
-        for (String t : tags) {
-            tagList.append(tagList.isEmpty() ? "" : ",").append('"').append(t).append('"');
-        }
-        Response r = post("/api/articles", token, "{\"article\":{\"title\":\"" + title
-                + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[" + tagList + "]}}");
+        Response r = post("/api/articles", token, "{\"article\":{\"title\":" + json(title)
+                + ",\"description\":\"d\",\"body\":\"b\",\"tagList\":" + json(tags) + "}}");
         if (r.status() != 201) {
             throw new AssertionError("create article failed: " + r.status() + " " + r.text());
         }

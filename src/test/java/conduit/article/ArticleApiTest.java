@@ -62,6 +62,35 @@ class ArticleApiTest {
     }
 
     @Test
+    void tagsOfAnyCharactersAndLengthComeBackExactInArticlesAndLists() {
+        String name = Api.unique("oddtags");
+        String token = api.register(name);
+        List<String> tags = oddTags();
+        String slug = api.article(token, "Odd tags", tags.toArray(String[]::new));
+        List<String> expected = tags.stream().sorted().toList();
+        assertEquals(expected, strings(api.get("/api/articles/" + slug, null).json().path("article").path("tagList")));
+        assertEquals(expected, strings(api.get("/api/articles?author=" + name, null).json().path("articles").path(0).path("tagList")));
+        String bare = api.article(token, "No tags");
+        assertEquals(List.of(), strings(api.get("/api/articles/" + bare, null).json().path("article").path("tagList")));
+    }
+
+    /**
+     * Twenty tags, the most an article may have, each of the most characters a tag may have, in
+     * characters that JSON escapes or that UTF-8 takes 2 or 4 bytes for: over 2 KB of names, unique
+     * to this call.
+     */
+    static List<String> oddTags() {
+        String run = Api.unique("o");
+        List<String> tags = new ArrayList<>(List.of(run + " quote\" back\\slash", run + " tab\tinside", run + " dragon 🐉🐉",
+                run + " [\"json\", {}]", run + " comma, semi;"));
+        for (int i = tags.size(); i < ArticleService.MAX_TAGS; i++) {
+            String tag = run + " " + i + " " + "ä".repeat(ArticleService.MAX_TAG);
+            tags.add(tag.substring(0, ArticleService.MAX_TAG));
+        }
+        return tags;
+    }
+
+    @Test
     void updateMovesUpdatedAtKeepsCreatedAtAndTagRules() {
         String token = api.register(Api.unique("upd"));
         String slug = api.article(token, "Before", "one", "two");
@@ -188,7 +217,7 @@ class ArticleApiTest {
         assertFalse(strings(api.get("/api/tags", null).json().path("tags")).contains(tag));
     }
 
-    private static List<String> strings(JsonNode array) {
+    static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
