@@ -5,7 +5,7 @@
 
 Runs against one app instance on the local stack (MariaDB writer + replica, Redis), through the
 public API only, loopback only, every wait bounded. The stack comes from the environment that
-`scripts/stack env db redis` prints (CONDUIT_STACK_DIR, STACK_DB_READER_CNF). Phases, in turn:
+`scripts/stack env db redis` prints (the servers' pid files, STACK_DB_READER_CNF). Phases, in turn:
 
   writer frozen      SIGSTOP of the writer's mariadbd for ~10 s (a partition, a hung failover)
   reader frozen      SIGSTOP of the replica
@@ -50,7 +50,6 @@ IMPATIENT_TIMEOUT = 0.8    # the retrying writers' timeout: shorter than a hung 
 FAULT_SECONDS = 10.0
 SETTLE_SECONDS = 7.0
 
-STACK_DIR = os.environ["CONDUIT_STACK_DIR"]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -312,9 +311,9 @@ def reader_sql(statement):
 
 
 def phases():
-    writer_pid = lambda: pid_of(f"{STACK_DIR}/db/writer/launch.pid")
-    reader_pid = lambda: pid_of(f"{STACK_DIR}/db/reader/launch.pid")
-    redis_pid = lambda: pid_of(f"{STACK_DIR}/redis/redis.pid")
+    writer_pid = lambda: pid_of(os.environ["STACK_DB_WRITER_PID_FILE"])
+    reader_pid = lambda: pid_of(os.environ["STACK_DB_READER_PID_FILE"])
+    redis_pid = lambda: pid_of(os.environ["STACK_REDIS_PID_FILE"])
     return [
         ("writer frozen", lambda: freeze(writer_pid()), lambda: thaw(writer_pid())),
         ("reader frozen", lambda: freeze(reader_pid()), lambda: thaw(reader_pid())),
