@@ -24,6 +24,11 @@ public final class Api {
         this.base = base;
     }
 
+    /** A client of a running app's public port, on loopback. */
+    public static Api of(App.Running app) {
+        return new Api(URI.create("http://127.0.0.1:" + app.port()));
+    }
+
     /** A status, the raw body, and the body as JSON when it is JSON. */
     public record Response(int status, String text, JsonNode json, HttpHeaders headers) {
         public String error(String field) {

@@ -1,6 +1,5 @@
 package conduit.article;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,7 +22,7 @@ class ArticleTagsOnMariaDbTest {
     @Test
     void oddTagsComeBackExactFromTheWriterAndTheReplica() {
         try (App.Running app = App.start(Stack.mysqlSettings(Duration.ofSeconds(30), Duration.ofSeconds(120)))) {
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             String author = Api.unique("oddt");
             String token = api.register(author);
             List<String> tags = ArticleApiTest.oddTags();

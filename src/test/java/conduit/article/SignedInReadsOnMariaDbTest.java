@@ -1,6 +1,5 @@
 package conduit.article;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -37,14 +36,10 @@ class SignedInReadsOnMariaDbTest {
         return App.start(settings);
     }
 
-    private static Api api(App.Running app) {
-        return new Api(URI.create("http://127.0.0.1:" + app.port()));
-    }
-
     @Test
     void aSignedInListPageOrArticleCostsNoStatementInTheSteadyStateAndOneAfterTheViewersNextFavourite() throws Exception {
         try (App.Running app = start(Duration.ZERO)) {
-            Api api = api(app);
+            Api api = Api.of(app);
             String author = Api.unique("sta");
             String authorToken = api.register(author);
             String tag = Api.unique("st");
@@ -111,7 +106,7 @@ class SignedInReadsOnMariaDbTest {
     @Test
     void aViewersOwnFavouriteShowsAtOnceWhileTheReplicaLags() {
         try (App.Running app = start(Duration.ofSeconds(5))) {
-            Api api = api(app);
+            Api api = Api.of(app);
             String author = Api.unique("rya");
             String slug = api.article(api.register(author), "Lagging favourite");
             String viewer = api.register(Api.unique("ryv"));
@@ -137,8 +132,8 @@ class SignedInReadsOnMariaDbTest {
     @Test
     void aViewersFavouriteOnOneInstanceShowsInTheirMarksKeptOnAnother() {
         try (App.Running a = start(Duration.ofSeconds(2)); App.Running b = start(Duration.ofSeconds(2))) {
-            Api onA = api(a);
-            Api onB = api(b);
+            Api onA = Api.of(a);
+            Api onB = Api.of(b);
             String author = Api.unique("rxa");
             String slug = onA.article(onA.register(author), "Favourited elsewhere");
             String viewer = onA.register(Api.unique("rxv"));

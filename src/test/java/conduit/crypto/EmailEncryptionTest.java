@@ -69,7 +69,7 @@ class EmailEncryptionTest {
     @Test
     void theStoredEmailIsCiphertextAndLoginByEmailStillWorks() throws Exception {
         try (KmsClient kms = kms(); App.Running app = App.start(settings(newKey(kms)))) {
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             String name = Api.unique("enc");
             api.register(name);
             String stored = column("SELECT email FROM users WHERE username = ?", name);
@@ -93,7 +93,7 @@ class EmailEncryptionTest {
     @Test
     void aCiphertextMovedToAnotherRowFailsToDecrypt() throws Exception {
         try (KmsClient kms = kms(); App.Running app = App.start(settings(newKey(kms)))) {
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             String alice = Api.unique("alice");
             api.register(alice);
             String bob = Api.unique("bob");
@@ -117,7 +117,7 @@ class EmailEncryptionTest {
             String oldKey = newKey(kms);
             String newKey = newKey(kms);
             try (App.Running app = App.start(settings(oldKey))) {
-                Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+                Api api = Api.of(app);
                 List<String> users = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {
                     String name = Api.unique("rot");

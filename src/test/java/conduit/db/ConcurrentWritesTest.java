@@ -1,6 +1,5 @@
 package conduit.db;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ class ConcurrentWritesTest {
     @Test
     void concurrentCreatesWithTagsAllSucceed() throws Exception {
         try (App.Running app = App.start(Stack.mysqlSettings(Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 tokens.add(api.register(Api.unique("conc")));

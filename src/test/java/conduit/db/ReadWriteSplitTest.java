@@ -1,6 +1,5 @@
 package conduit.db;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,10 @@ class ReadWriteSplitTest {
         return App.start(Stack.mysqlSettings(readYourWrites, maxLag));
     }
 
-    private static URI base(App.Running app) {
-        return URI.create("http://127.0.0.1:" + app.port());
-    }
-
     @Test
     void authorSeesTheirNewArticleWhileAnonymousReadsComeFromTheLaggingReader() {
         try (App.Running app = start(Duration.ofSeconds(5), Duration.ofSeconds(120))) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String name = Api.unique("ryw");
             String token = api.register(name);
             Stack.await(Duration.ofSeconds(10), "user replicated", () -> api.get("/api/profiles/" + name, null).status() == 200);
@@ -61,7 +56,7 @@ class ReadWriteSplitTest {
     @Test
     void readsLeaveAReaderLaggingPastTheBoundAndReturnWhenItCatchesUp() {
         try (App.Running app = start(Duration.ZERO, Duration.ofMillis(1000))) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String name = Api.unique("lag");
             String token = api.register(name);
             Stack.await(Duration.ofSeconds(10), "user replicated", () -> api.get("/api/profiles/" + name, null).status() == 200);
@@ -86,7 +81,7 @@ class ReadWriteSplitTest {
     @Test
     void readsFallBackToTheWriterWhileTheReaderIsDownAndReturnAfter() {
         try (App.Running app = start(Duration.ZERO, Duration.ofSeconds(5))) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             double fallbacksBefore = Stack.metric(app, "db_reader_fallbacks_total{reason=\"error\"")
                     + Stack.metric(app, "db_reader_fallbacks_total{reason=\"down\"");
             Stack.script("stop-db", "reader");
@@ -117,7 +112,7 @@ class ReadWriteSplitTest {
     @Test
     void writesWorkAgainAfterTheWriterRestartsWithoutRestartingTheApp() {
         try (App.Running app = start(Duration.ofSeconds(5), Duration.ofSeconds(5))) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String token = api.register(Api.unique("restart"));
             api.article(token, "Before restart");
             Stack.script("restart-db", "writer");
@@ -147,11 +142,11 @@ class ReadWriteSplitTest {
             CompletableFuture<App.Running> a = CompletableFuture.supplyAsync(() -> App.start(settings));
             CompletableFuture<App.Running> b = CompletableFuture.supplyAsync(() -> App.start(settings));
             try (App.Running first = a.get(); App.Running second = b.get()) {
-                assertEquals(200, new Api(base(first)).get("/api/tags", null).status());
-                assertEquals(200, new Api(base(second)).get("/api/tags", null).status());
+                assertEquals(200, Api.of(first).get("/api/tags", null).status());
+                assertEquals(200, Api.of(second).get("/api/tags", null).status());
                 String name = Api.unique("both");
-                new Api(base(first)).register(name);
-                assertEquals(200, new Api(base(second)).get("/api/profiles/" + name, null).status());
+                Api.of(first).register(name);
+                assertEquals(200, Api.of(second).get("/api/profiles/" + name, null).status());
             }
             assertEquals(migrationCount(), appliedMigrations(database, fresh), "each migration applied exactly once");
         } finally {

@@ -148,8 +148,8 @@ class RateLimitTest {
                 .signupPerAddress(new RateLimits.Rate(3, Duration.ofHours(1))).build())
                 .edge(Settings.Edge.builder().trustedProxies(List.of(Cidr.parse("127.0.0.1/32"))).build()).build();
         try (App.Running one = App.start(settings); App.Running two = App.start(settings.onFreeLoopbackPort(settings.dataDir()))) {
-            Api a = new Api(java.net.URI.create("http://127.0.0.1:" + one.port()));
-            Api b = new Api(java.net.URI.create("http://127.0.0.1:" + two.port()));
+            Api a = Api.of(one);
+            Api b = Api.of(two);
             String from = "198.19." + (System.nanoTime() % 250) + "." + (System.nanoTime() % 200 + 1);
             assertEquals(201, signUp(a, from, Api.unique("r")).status());
             assertEquals(201, signUp(b, from, Api.unique("r")).status());

@@ -1,6 +1,5 @@
 package conduit.redis;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,10 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledIfEnvironmentVariable(named = "REDIS_URL", matches = ".+", disabledReason = "needs scripts/stack up redis")
 class CacheTierTest {
 
-    private static URI base(App.Running app) {
-        return URI.create("http://127.0.0.1:" + app.port());
-    }
-
     private static double metric(App.Running app, String prefix) {
         return Stack.metric(app, prefix);
     }
@@ -39,7 +34,7 @@ class CacheTierTest {
     @Test
     void everyWritePathInvalidatesTheCachedPublicReads() {
         try (App.Running app = App.start(Stack.redisSettings())) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String name = Api.unique("inv");
             String token = api.register(name);
             String tag = Api.unique("t");
@@ -92,8 +87,8 @@ class CacheTierTest {
             String key = java.util.UUID.randomUUID().toString();
             byte[] body = ("{\"user\":{\"username\":\"" + name + "\",\"email\":\"" + name
                     + "@example.com\",\"password\":\"correct horse\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            Api.Response first = new Api(base(a)).sendWith("POST", "/api/users", null, body, "Idempotency-Key", key);
-            Api.Response retry = new Api(base(b)).sendWith("POST", "/api/users", null, body, "Idempotency-Key", key);
+            Api.Response first = Api.of(a).sendWith("POST", "/api/users", null, body, "Idempotency-Key", key);
+            Api.Response retry = Api.of(b).sendWith("POST", "/api/users", null, body, "Idempotency-Key", key);
             assertEquals(201, first.status(), first.text());
             assertEquals(first.text(), retry.text());
             assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(""));
@@ -118,7 +113,7 @@ class CacheTierTest {
     void writesInvalidateOnlyTheViewsTheyChange() {
         Settings settings = Stack.redisSettings();
         try (App.Running app = App.start(settings)) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String author = Api.unique("keep");
             String token = api.register(author);
             // Two scopes share one of the 1024 stripes about once in 1024 names, and then a write to
@@ -182,7 +177,7 @@ class CacheTierTest {
     @Test
     void perUserFieldsNeverCrossUsersThroughTheCache() {
         try (App.Running app = App.start(Stack.redisSettings())) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String author = Api.unique("au");
             String authorToken = api.register(author);
             String slug = api.article(authorToken, "Shared");
@@ -209,8 +204,8 @@ class CacheTierTest {
     void sessionsAreSharedAndRevokedAcrossInstances() {
         Settings settings = Stack.redisSettings();
         try (App.Running one = App.start(settings); App.Running two = App.start(settings)) {
-            Api a = new Api(base(one));
-            Api b = new Api(base(two));
+            Api a = Api.of(one);
+            Api b = Api.of(two);
             String name = Api.unique("shared");
             String token = a.register(name);
             assertEquals(200, b.get("/api/user", token).status(), "a session made on one instance works on another");
@@ -229,8 +224,8 @@ class CacheTierTest {
                 .limits(Stack.redisSettings().limits().toBuilder()
                         .loginPerAccount(new RateLimits.Rate(3, Duration.ofMinutes(1))).build()).build();
         try (App.Running one = App.start(settings); App.Running two = App.start(settings)) {
-            Api a = new Api(base(one));
-            Api b = new Api(base(two));
+            Api a = Api.of(one);
+            Api b = Api.of(two);
             String name = Api.unique("limit");
             a.register(name);
             String wrong = "{\"user\":{\"email\":\"" + name + "@example.com\",\"password\":\"wrong password\"}}";
@@ -247,7 +242,7 @@ class CacheTierTest {
     @Test
     void withRedisDownPublicReadsWorkAndSessionCallsFailFastThenBothRecover() {
         try (App.Running app = App.start(Stack.redisSettings())) {
-            Api api = new Api(base(app));
+            Api api = Api.of(app);
             String name = Api.unique("down");
             String token = api.register(name);
             api.article(token, "Survives");

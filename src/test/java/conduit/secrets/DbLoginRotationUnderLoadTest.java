@@ -1,6 +1,5 @@
 package conduit.secrets;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -107,7 +106,7 @@ class DbLoginRotationUnderLoadTest {
         String migrateArn = secret("conduit/db-migrate", migrateUser, migratePassword);
         try (App.Running app = startApp(arn, migrateArn)) {
             long secretRead = System.nanoTime();
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             String token = api.register(Api.unique("dbrot"));
             String slug = api.article(token, "Multi-user rotation");
             RotationLoad load = new RotationLoad(api, token, slug).workers(4);
@@ -156,7 +155,7 @@ class DbLoginRotationUnderLoadTest {
         String migrateArn = secret("conduit/db-migrate", migrateUser, migratePassword);
         try (App.Running app = startApp(arn, migrateArn)) {
             long secretRead = System.nanoTime();
-            Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+            Api api = Api.of(app);
             String token = api.register(Api.unique("dbrot"));
             String slug = api.article(token, "Single-user rotation");
             RotationLoad load = new RotationLoad(api, token, slug).workers(4);

@@ -54,7 +54,7 @@ class RedisTokenRotationAppTest {
                         .build();
                 try (App.Running app = App.start(settings)) {
                     long tokenRead = System.nanoTime();   // the app read the token while starting
-                    Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+                    Api api = Api.of(app);
                     String token = api.register(Api.unique("rrot"));
                     String slug = api.article(token, "Redis rotation");
                     long start = System.nanoTime();

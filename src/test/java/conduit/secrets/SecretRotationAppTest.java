@@ -49,7 +49,7 @@ class SecretRotationAppTest {
                     .aws(base.aws().toBuilder().dbSecretArn(arn).secretsEndpoint(moto).build())
                     .build();
             try (App.Running app = App.start(settings)) {
-                Api api = new Api(URI.create("http://127.0.0.1:" + app.port()));
+                Api api = Api.of(app);
                 String token = api.register(Api.unique("rot"));
                 api.article(token, "Before rotation");
 

@@ -1,6 +1,5 @@
 package conduit.web;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 
@@ -24,7 +23,7 @@ class CorsTest {
         Settings settings = Settings.embedded(Stack.tempDir()).toBuilder().edge(Settings.Edge.builder()
                 .drain(Duration.ZERO).grace(Duration.ofSeconds(1)).corsOrigins(Set.of("https://app.example.com")).build()).build();
         try (App.Running app = App.start(settings)) {
-            check(new Api(URI.create("http://127.0.0.1:" + app.port())));
+            check(Api.of(app));
         }
     }
 
