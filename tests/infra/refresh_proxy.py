@@ -32,13 +32,13 @@ Run standalone:  python3 refresh_proxy.py --port 5001 --upstream http://127.0.0.
 
 import argparse
 import datetime
-import http.client
 import json
 import threading
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
+
+from moto_front import Front, FrontHandler, forward
 
 NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/"
 INTERCEPTED = {
@@ -230,20 +230,6 @@ class State:
         raise ApiError("InvalidAction", action)
 
 
-def forward(upstream, method, path, headers, body):
-    u = urllib.parse.urlsplit(upstream)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    try:
-        hdrs = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
-        hdrs["Host"] = u.netloc
-        hdrs["Content-Length"] = str(len(body))
-        conn.request(method, path, body=body, headers=hdrs)
-        resp = conn.getresponse()
-        return resp.status, resp.getheaders(), resp.read()
-    finally:
-        conn.close()
-
-
 def query_params(body, path):
     params = {}
     for source in (urllib.parse.urlsplit(path).query, body.decode("utf-8", "replace")):
@@ -253,28 +239,7 @@ def query_params(body, path):
 
 
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, fmt, *args):   # quiet
-            pass
-
-        def reply(self, status, body, ctype="text/xml", extra=()):
-            if isinstance(body, str):
-                body = body.encode()
-            self.send_response(status)
-            sent = set()
-            for k, v in extra:
-                if k.lower() in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                    continue
-                self.send_header(k, v)
-                sent.add(k.lower())
-            if "content-type" not in sent:
-                self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(FrontHandler):
         def control(self, method, body):
             path = urllib.parse.urlsplit(self.path).path
             data = json.loads(body or b"{}")
@@ -326,26 +291,12 @@ def make_handler(state):
     return Handler
 
 
-class RefreshProxy:
+class RefreshProxy(Front):
     """In-process use: RefreshProxy(upstream).start() -> url; .stop()."""
 
     def __init__(self, upstream, port=0):
         self.state = State(upstream)
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self.url
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(make_handler(self.state), port)
 
 
 def main():

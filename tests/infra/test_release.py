@@ -12,12 +12,10 @@ and group. Prints one line per test and, with --results, writes "PASS name" / "F
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import unittest
 import urllib.request
 import uuid
@@ -29,6 +27,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
 import testrun  # noqa: E402
+from moto_front import MotoBehind  # noqa: E402
 from refresh_proxy import RefreshProxy  # noqa: E402
 
 # moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
@@ -39,52 +38,8 @@ REGION = "us-east-1"
 SCRIPT_TIMEOUT = 180   # a release makes ~16 CLI calls of ~0.5 s CPU each; generous for a loaded machine
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Stack:
-    """moto + proxy, shared by all tests of one run."""
-
-    moto = None
-    proxy = None
-    moto_url = None
-    url = None
-
-    @classmethod
-    def start(cls):
-        port = free_port()
-        cls.moto_log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
-        cls.moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                                    stdout=cls.moto_log, stderr=subprocess.STDOUT)
-        cls.moto_url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 20
-        while True:
-            try:
-                urllib.request.urlopen(cls.moto_url + "/moto-api/", timeout=1).read()
-                break
-            except OSError:
-                if time.time() > deadline or cls.moto.poll() is not None:
-                    raise RuntimeError("moto_server did not start")
-                time.sleep(0.1)
-        cls.proxy = RefreshProxy(cls.moto_url)
-        cls.url = cls.proxy.start()
-
-    @classmethod
-    def stop(cls):
-        if cls.proxy:
-            cls.proxy.stop()
-        if cls.moto:
-            cls.moto.terminate()
-            try:
-                cls.moto.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                cls.moto.kill()
-                cls.moto.wait()
-        if getattr(cls, "moto_log", None):
-            os.unlink(cls.moto_log.name)
+# moto + the proxy, shared by all tests of one run.
+Stack = MotoBehind(RefreshProxy)
 
 
 _clients = threading.Lock()

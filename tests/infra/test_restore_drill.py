@@ -1,4 +1,4 @@
-"""scripts/restore-drill aws against moto, with what moto lacks added by restore/aws_shim.py.
+"""scripts/restore-drill aws against moto, with what moto lacks added by aws_shim.py.
 
   python3 tests/infra/test_restore_drill.py [--results FILE] [-k PATTERN]
 
@@ -13,13 +13,11 @@ drill afterwards: after success, after verify found faults, after a step failed,
 time-out and after Ctrl-C; and that a clean-up that cannot finish says what is left (exit 3).
 """
 
-import argparse
 import base64
 import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,9 +30,10 @@ import boto3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, os.path.join(HERE, "restore"))
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
+import testrun  # noqa: E402
 from aws_shim import AwsShim  # noqa: E402
+from moto_front import MotoBehind  # noqa: E402
 
 # moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
 FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
@@ -44,52 +43,8 @@ SCRIPT_TIMEOUT = 120
 TAG = "conduit:restore-drill"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Moto:
-    """moto + the shim, shared by all tests of one run."""
-
-    process = None
-    shim = None
-    moto_url = None
-    url = None
-
-    @classmethod
-    def start(cls):
-        port = free_port()
-        cls.log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
-        cls.process = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                                       stdout=cls.log, stderr=subprocess.STDOUT)
-        cls.moto_url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 20
-        while True:
-            try:
-                urllib.request.urlopen(cls.moto_url + "/moto-api/", timeout=1).read()
-                break
-            except OSError:
-                if time.time() > deadline or cls.process.poll() is not None:
-                    raise RuntimeError("moto_server did not start")
-                time.sleep(0.1)
-        cls.shim = AwsShim(cls.moto_url)
-        cls.url = cls.shim.start()
-
-    @classmethod
-    def stop(cls):
-        if cls.shim:
-            cls.shim.stop()
-        if cls.process:
-            cls.process.terminate()
-            try:
-                cls.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                cls.process.kill()
-                cls.process.wait()
-        if getattr(cls, "log", None):
-            os.unlink(cls.log.name)
+# moto + the shim, shared by all tests of one run.
+Moto = MotoBehind(AwsShim)
 
 
 def client(service):
@@ -458,50 +413,5 @@ class Inputs(unittest.TestCase):
             self.assertIn(message, res.output)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--results")
-    ap.add_argument("-k", dest="pattern")
-    args = ap.parse_args()
-    loader = unittest.TestLoader()
-    if args.pattern:
-        loader.testNamePatterns = [f"*{args.pattern}*"]
-    suite = loader.loadTestsFromModule(sys.modules[__name__])
-    lines = []
-
-    class Result(unittest.TextTestResult):
-        def addSuccess(self, test):
-            super().addSuccess(test)
-            lines.append(f"PASS {test.id().split('.', 1)[1]}")
-            print(f"  ok    {test.id().split('.', 1)[1]}", flush=True)
-
-        def _fail(self, test, err, kind):
-            name = test.id().split('.', 1)[1] if hasattr(test, "id") else str(test)
-            lines.append(f"FAIL {name}")
-            print(f"  FAIL  {name} ({kind})", flush=True)
-            print("        " + self._exc_info_to_string(err, test).replace("\n", "\n        ")[-3000:], flush=True)
-
-        def addFailure(self, test, err):
-            super().addFailure(test, err)
-            self._fail(test, err, "failure")
-
-        def addError(self, test, err):
-            super().addError(test, err)
-            self._fail(test, err, "error")
-
-    Moto.start()
-    try:
-        runner = unittest.TextTestRunner(resultclass=Result, verbosity=0, stream=open(os.devnull, "w"))
-        result = runner.run(suite)
-    finally:
-        Moto.stop()
-    if args.results:
-        with open(args.results, "w") as f:
-            f.write("\n".join(lines) + "\n")
-    print(f"{result.testsRun - len(result.failures) - len(result.errors)} passed, "
-          f"{len(result.failures) + len(result.errors)} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
-
 if __name__ == "__main__":
-    main()
+    testrun.main(sys.modules[__name__], Moto.start, Moto.stop)

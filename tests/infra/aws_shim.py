@@ -22,14 +22,14 @@ Control endpoints (JSON, used by the tests only):
   POST /_shim/reset    forget calls, scripts and faults
 """
 
-import http.client
 import json
 import re
 import threading
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
+
+from moto_front import Front, FrontHandler, forward
 
 DEFAULT_SSM = {"status": "Success", "code": 0, "stdout": "", "stderr": "", "polls": 1, "online_after": 1,
                "hang": False}
@@ -47,20 +47,6 @@ class State:
         self.faults = {}            # action -> [code, remaining]
         self.info_polls = {}        # instance id -> DescribeInstanceInformation calls
         self.invocation_polls = {}  # command id -> GetCommandInvocation calls
-
-
-def forward(upstream, method, path, headers, body):
-    u = urllib.parse.urlsplit(upstream)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    try:
-        hdrs = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
-        hdrs["Host"] = u.netloc
-        hdrs["Content-Length"] = str(len(body))
-        conn.request(method, path, body=body, headers=hdrs)
-        resp = conn.getresponse()
-        return resp.status, resp.getheaders(), resp.read()
-    finally:
-        conn.close()
 
 
 def service_of(headers):
@@ -82,28 +68,7 @@ def error_body(service, action, code, message):
 
 
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, fmt, *args):   # quiet
-            pass
-
-        def reply(self, status, body, ctype, extra=()):
-            if isinstance(body, str):
-                body = body.encode()
-            self.send_response(status)
-            sent = set()
-            for k, v in extra:
-                if k.lower() in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                    continue
-                self.send_header(k, v)
-                sent.add(k.lower())
-            if "content-type" not in sent:
-                self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(FrontHandler):
         def control(self, body):
             path = urllib.parse.urlsplit(self.path).path
             data = json.loads(body or b"{}")
@@ -181,23 +146,9 @@ def make_handler(state):
     return Handler
 
 
-class AwsShim:
+class AwsShim(Front):
     """In-process use: AwsShim(upstream).start() -> url; .stop()."""
 
     def __init__(self, upstream, port=0):
         self.state = State(upstream)
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self.url
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(make_handler(self.state), port)

@@ -1,0 +1,129 @@
+"""moto with a proxy of ours in front: what the offline AWS tests share.
+
+moto keeps the AWS resources; a front (refresh_proxy.RefreshProxy for the release, aws_shim.AwsShim
+for the restore drill) forwards what moto does unchanged and answers what moto lacks. The scripts
+under test talk to the front's URL; the tests read moto directly through `moto_url`.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def forward(upstream, method, path, headers, body):
+    """The request sent on to moto as it came; its status, headers and body."""
+    u = urllib.parse.urlsplit(upstream)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    try:
+        hdrs = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
+        hdrs["Host"] = u.netloc
+        hdrs["Content-Length"] = str(len(body))
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        return resp.status, resp.getheaders(), resp.read()
+    finally:
+        conn.close()
+
+
+class FrontHandler(BaseHTTPRequestHandler):
+    """A front's request handler: HTTP/1.1, quiet, and one way to answer."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):   # quiet
+        pass
+
+    def reply(self, status, body, ctype="text/xml", extra=()):
+        """An answer with a length; `extra` headers (moto's, when forwarding) bar the hop-by-hop ones."""
+        if isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        sent = set()
+        for k, v in extra:
+            if k.lower() in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                continue
+            self.send_header(k, v)
+            sent.add(k.lower())
+        if "content-type" not in sent:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Front:
+    """A front served in-process on a thread of its own: start() -> url; stop()."""
+
+    def __init__(self, handler, port=0):
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self.url
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class MotoBehind:
+    """moto_server on a free port with a front (a Front class taking moto's URL) before it,
+    shared by all tests of one run: start() before them, stop() after."""
+
+    def __init__(self, front_class):
+        self.front_class = front_class
+        self.process = None
+        self.front = None
+        self.log = None
+        self.moto_url = None
+        self.url = None
+
+    def start(self):
+        port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.moto_url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 20
+        while True:
+            try:
+                urllib.request.urlopen(self.moto_url + "/moto-api/", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"moto_server did not start (see {self.log.name})")
+                time.sleep(0.1)
+        self.front = self.front_class(self.moto_url)
+        self.url = self.front.start()
+
+    def stop(self):
+        if self.front:
+            self.front.stop()
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log:
+            os.unlink(self.log.name)
