@@ -6,7 +6,9 @@ under test talk to the front's URL; the tests read moto directly through `moto_u
 """
 
 import http.client
+import json
 import os
+import secrets
 import socket
 import subprocess
 import tempfile
@@ -15,6 +17,13 @@ import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+
+REGION = "us-east-1"
+# moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
+FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
+FAKE_SECRET = secrets.token_urlsafe(30)
 
 
 def free_port():
@@ -96,6 +105,7 @@ class MotoBehind:
         self.log = None
         self.moto_url = None
         self.url = None
+        self._clients = threading.Lock()
 
     def start(self):
         port = free_port()
@@ -127,3 +137,36 @@ class MotoBehind:
                 self.process.wait()
         if self.log:
             os.unlink(self.log.name)
+
+    def client(self, service):
+        """A boto3 client of moto itself."""
+        # boto3's default session is not thread-safe while it makes clients (tests may run side
+        # by side); the clients themselves are
+        with self._clients:
+            return boto3.client(service, endpoint_url=self.moto_url, region_name=REGION,
+                                aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+
+    def control(self, path, body=None):
+        """A call to the front's own control endpoints: POST with a body, GET without."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method="POST" if data is not None else "GET",
+                                     headers={"Content-Type": "application/json"})
+        return json.loads(urllib.request.urlopen(req, timeout=10).read() or b"{}")
+
+    @staticmethod
+    def script_env(**extra):
+        """The environment of a script under test: this run's key pair, no AWS settings of the
+        machine's, and short retry back-offs."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({
+            "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_RETRY_BASE_SECONDS": "0.05",
+            "AWS_RETRY_MAX_SECONDS": "0.2",
+        })
+        env.update(extra)
+        return env

@@ -11,47 +11,27 @@ and group. Prints one line per test and, with --results, writes "PASS name" / "F
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
-import urllib.request
 import uuid
-
-import boto3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
 import testrun  # noqa: E402
-from moto_front import MotoBehind  # noqa: E402
+from moto_front import REGION, MotoBehind  # noqa: E402
 from refresh_proxy import RefreshProxy  # noqa: E402
 
-# moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
-FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
-FAKE_SECRET = secrets.token_urlsafe(30)
-
-REGION = "us-east-1"
 SCRIPT_TIMEOUT = 180   # a release makes ~16 CLI calls of ~0.5 s CPU each; generous for a loaded machine
 
 
 # moto + the proxy, shared by all tests of one run.
 Stack = MotoBehind(RefreshProxy)
-
-
-_clients = threading.Lock()
-
-
-def client(service):
-    # boto3's default session is not thread-safe while it makes clients (tests run side by side);
-    # the clients themselves are
-    with _clients:
-        return boto3.client(service, endpoint_url=Stack.moto_url, region_name=REGION,
-                            aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
-
+client = Stack.client
+control = Stack.control
 
 # The AWS CLI installed with the Python that runs these tests (boto3 and moto come from there
 # too), called directly: a version manager's shim on PATH (pyenv here) adds a few processes to
@@ -61,27 +41,7 @@ AWS_CLI = os.environ.get("AWS_CLI") or (_SIBLING_CLI if os.access(_SIBLING_CLI, 
 
 
 def script_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({
-        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_RETRY_BASE_SECONDS": "0.05",
-        "AWS_RETRY_MAX_SECONDS": "0.2",
-        "AWS_CLI": AWS_CLI,
-    })
-    env.update(extra)
-    return env
-
-
-def control(path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(Stack.url + path, data=data, method="POST" if data is not None else "GET",
-                                 headers={"Content-Type": "application/json"})
-    return json.loads(urllib.request.urlopen(req, timeout=10).read() or b"{}")
+    return Stack.script_env(**{"AWS_CLI": AWS_CLI, **extra})
 
 
 class Group:

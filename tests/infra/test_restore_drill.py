@@ -23,56 +23,25 @@ import sys
 import tempfile
 import time
 import unittest
-import urllib.request
 import uuid
 
-import boto3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
 import testrun  # noqa: E402
 from aws_shim import AwsShim  # noqa: E402
-from moto_front import MotoBehind  # noqa: E402
+from moto_front import REGION, MotoBehind  # noqa: E402
 
-# moto accepts any key pair: one is made up per run, so nothing key-shaped is written down.
-FAKE_KEY_ID = "MOTO" + secrets.token_hex(8).upper()
-FAKE_SECRET = secrets.token_urlsafe(30)
-REGION = "us-east-1"
 SCRIPT_TIMEOUT = 120
 TAG = "conduit:restore-drill"
 
 
 # moto + the shim, shared by all tests of one run.
 Moto = MotoBehind(AwsShim)
-
-
-def client(service):
-    return boto3.client(service, endpoint_url=Moto.moto_url, region_name=REGION,
-                        aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
-
-
-def control(path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(Moto.url + path, data=data, method="POST" if data is not None else "GET",
-                                 headers={"Content-Type": "application/json"})
-    return json.loads(urllib.request.urlopen(req, timeout=10).read() or b"{}")
-
-
-def script_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({
-        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_RETRY_BASE_SECONDS": "0.05",
-        "AWS_RETRY_MAX_SECONDS": "0.2",
-    })
-    env.update(extra)
-    return env
+client = Moto.client
+control = Moto.control
+script_env = Moto.script_env
 
 
 def verify_output(ok=True):
