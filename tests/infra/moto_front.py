@@ -56,7 +56,8 @@ class FrontHandler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body, ctype="text/xml", extra=()):
-        """An answer with a length; `extra` headers (moto's, when forwarding) bar the hop-by-hop ones."""
+        """An answer with its length. Of the `extra` headers (moto's, when forwarding), those that this
+        answer sets itself or that belong to one connection are left out."""
         if isinstance(body, str):
             body = body.encode()
         self.send_response(status)

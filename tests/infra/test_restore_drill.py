@@ -25,7 +25,6 @@ import time
 import unittest
 import uuid
 
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.dont_write_bytecode = True      # no __pycache__ in the work tree
